@@ -1,0 +1,47 @@
+# Two commands do all set-up on a fresh machine with Python 3.10+:
+#   make demo   create .venv, install, analyse fixtures/demo/ and write its reports to build/demo/
+#   make test   create .venv, install dev dependencies, run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RA     := $(VENV)/bin/runbook-analyzer
+DEMO_OUT := build/demo
+
+.PHONY: demo test lint format bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.installed
+	mkdir -p $(DEMO_OUT)
+	$(RA) check fixtures/demo --format json --exit-zero --output $(DEMO_OUT)/findings.json
+	$(RA) graph fixtures/demo --format json --output $(DEMO_OUT)/dependencies.json
+	@echo "wrote $(DEMO_OUT)/findings.json and $(DEMO_OUT)/dependencies.json"
+	@echo
+	-$(RA) check fixtures/demo
+
+test: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check analyzer rules tests
+	$(VENV)/bin/ruff format --check analyzer rules tests
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check analyzer rules tests
+	$(VENV)/bin/ruff format --check analyzer rules tests
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff format analyzer rules tests
+	$(VENV)/bin/ruff check --fix analyzer rules tests
+
+bench: $(VENV)/.installed-dev
+	$(PY) -m tests.bench.run
+
+clean:
+	rm -rf $(VENV) build

@@ -1,0 +1,1 @@
+"""Language-neutral facts, spans and diagnostics shared by every frontend, rule and reporter."""

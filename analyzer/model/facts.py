@@ -1,0 +1,184 @@
+"""Facts: what the frontends extract, in a form that no longer knows any syntax.
+
+Rules, the workspace and every reporter work on these classes only. They are frozen,
+slotted dataclasses so that per-file results pickle cheaply across worker processes and
+compare by value in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from analyzer.model.span import LogicalLocation, Span
+
+AssetKind = Literal["connection", "variable", "credential", "certificate"]
+Operation = Literal["get", "set", "management"]
+Language = Literal["powershell", "python", "graphical"]
+
+#: Runbook kinds as the JSON contract spells them (DESIGN §3).
+RUNBOOK_KINDS = (
+    "powershell",
+    "powershell-workflow",
+    "dsc-configuration",
+    "powershell-module",
+    "python2",
+    "python3",
+    "graphical",
+    "graphical-workflow",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NameValue:
+    """How a name argument (asset or child runbook) is supplied.
+
+    Exactly one of ``literal`` and ``expression`` is set. ``resolved`` is the constant a
+    dynamic expression provably evaluates to within the same file, if any.
+    """
+
+    literal: str | None
+    expression: str | None = None
+    resolved: str | None = None
+    span: Span | None = None
+
+    @property
+    def dynamic(self) -> bool:
+        return self.literal is None
+
+    @property
+    def effective(self) -> str | None:
+        """The name to check against inventories and runbooks: literal, else resolved."""
+        return self.literal if self.literal is not None else self.resolved
+
+
+@dataclass(frozen=True, slots=True)
+class AssetRef:
+    """One asset lookup or write (``Get-AutomationConnection -Name X`` and friends).
+
+    ``name`` is None for a management cmdlet called without ``-Name`` (an enumeration of
+    all assets, not a lookup). ``tags`` carries flags rules care about: ``positional``,
+    ``whatif``, ``enumeration``, ``unimported`` (Python call without the import),
+    ``workflow``, ``inlinescript``, ``fallback`` (found by the text scan of an unparsable
+    region).
+    """
+
+    kind: AssetKind
+    operation: Operation
+    callee: str
+    name: NameValue | None
+    span: Span | None
+    logical: LogicalLocation | None = None
+    tags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class RunbookCall:
+    """A child runbook started inline or as a job.
+
+    ``form`` is ``job`` (Start-*Runbook), ``inline`` (``.\\Child.ps1``), ``bare`` (a
+    workflow calling a sibling by name) or ``graphical`` (InvokeRunbookActivity).
+    """
+
+    callee: str
+    form: Literal["job", "inline", "bare", "graphical"]
+    child: NameValue
+    span: Span | None
+    logical: LogicalLocation | None = None
+    tags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class CommandUse:
+    """A command invocation with the parameter names it binds (as written, without dash).
+
+    Rules that recognise cmdlets (AzureRM use, Run As sign-in) read these instead of
+    syntax; asset and runbook calls are also listed here.
+    """
+
+    name: str
+    parameters: tuple[str, ...]
+    span: Span | None
+    logical: LogicalLocation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldUse:
+    """A field read from the result of a connection lookup (``$c.TenantId``).
+
+    ``ref`` indexes the file's ``refs`` list: the lookup whose result is read.
+    """
+
+    ref: int
+    field: str
+    span: Span | None
+    logical: LogicalLocation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """A Python import; ``names`` are the imported names (``*`` for a star import)."""
+
+    module: str
+    names: tuple[str, ...]
+    alias: str | None
+    span: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Trouble reading or parsing a file; becomes RB901, RB902 or RB904."""
+
+    code: str
+    message: str
+    span: Span | None
+    help: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    default: str | None = None
+    mandatory: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """A ``workflow`` or ``configuration`` the file declares (import requires it to match
+    the file name)."""
+
+    keyword: Literal["workflow", "configuration"]
+    name: str
+    span: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class Runbook:
+    """What a file is as an Automation object: its name (file stem) and kind."""
+
+    name: str
+    kind: str
+    language: Language
+    is_runbook: bool = True
+    declarations: tuple[Declaration, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    #: Functions, workflows and configurations the file defines; a bare call to one of
+    #: these is a local call, never a child runbook.
+    local_commands: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class FileFacts:
+    """Everything one file contributes to the workspace; the per-file step's result."""
+
+    path: str
+    runbook: Runbook | None
+    text: str = ""
+    refs: list[AssetRef] = field(default_factory=list)
+    calls: list[RunbookCall] = field(default_factory=list)
+    #: Bare command names inside workflows; the workspace keeps those naming a runbook.
+    candidate_calls: list[RunbookCall] = field(default_factory=list)
+    commands: list[CommandUse] = field(default_factory=list)
+    field_uses: list[FieldUse] = field(default_factory=list)
+    imports: list[Import] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
