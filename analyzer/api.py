@@ -1,0 +1,167 @@
+"""The engine as a library: ``analyze(paths, config) -> AnalysisResult``.
+
+The CLI and the language server are thin shells over this module. Nothing here prints or
+exits; every failure that is the user's input becomes a diagnostic, and every failure
+that is ours becomes RB906 on the file concerned.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from analyzer.config import Config, validate_rule_keys
+from analyzer.discovery import SourceFile, discover
+from analyzer.engine.registry import load_rules, select_rules
+from analyzer.engine.rule import Rule, RuleContext
+from analyzer.model.diagnostic import Diagnostic
+from analyzer.model.facts import FileFacts
+from analyzer.workspace.workspace import Workspace
+
+#: Below this many files a process pool costs more than it saves.
+_PARALLEL_THRESHOLD = 24
+_CODE = re.compile(r"^[A-Za-z]{1,4}\d{3}$")
+
+
+@dataclass
+class AnalysisResult:
+    files: list[FileFacts]
+    workspace: Workspace
+    diagnostics: list[Diagnostic]
+    rules: list[type[Rule]]
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_frontends(sources: list[SourceFile], jobs: int | None = None) -> list[FileFacts]:
+    """Read, parse and extract every file; in worker processes when it pays off.
+
+    Results come back in input order whatever the scheduling, so output never depends on
+    ``--jobs``.
+    """
+    from analyzer.frontends import analyze_source
+
+    jobs = jobs or default_jobs()
+    if jobs <= 1 or len(sources) < _PARALLEL_THRESHOLD:
+        return [analyze_source(source) for source in sources]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    workers = min(jobs, len(sources))
+    chunksize = max(1, len(sources) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(analyze_source, sources, chunksize=chunksize))
+
+
+def resolve_rules(config: Config) -> list[type[Rule]]:
+    """Load built-in and custom rules and apply the configured selection."""
+    available = load_rules(config.rules_dir)
+    validate_rule_keys(config, {r.code for r in available}, {r.name for r in available})
+    return select_rules(available, config.select, config.ignore)
+
+
+def analyze(paths: Iterable[str], config: Config | None = None) -> AnalysisResult:
+    config = config or Config()
+    rules = resolve_rules(config)
+    sources = discover(tuple(paths), config.exclude + config.extend_exclude)
+    files = run_frontends(sources, config.jobs)
+    return check_files(files, rules, config)
+
+
+def build_workspace(paths: Iterable[str], config: Config | None = None) -> Workspace:
+    """Facts and graph without running any rule (``graph`` needs no diagnostics)."""
+    config = config or Config()
+    sources = discover(tuple(paths), config.exclude + config.extend_exclude)
+    return Workspace(run_frontends(sources, config.jobs))
+
+
+def check_files(files: list[FileFacts], rules: list[type[Rule]], config: Config) -> AnalysisResult:
+    """Run the rules over extracted facts (the language server enters here too)."""
+    workspace = Workspace(files)
+    context = RuleContext(workspace=workspace)
+    diagnostics: list[Diagnostic] = []
+    for rule_class in rules:
+        rule = rule_class()
+        if rule.scope == "workspace":
+            diagnostics.extend(
+                _guarded(rule, "", lambda rule=rule: rule.check_workspace(workspace, context))
+            )
+            continue
+        for file in workspace.files:
+            if rule.applies_to(file):
+                diagnostics.extend(
+                    _guarded(rule, file.path, lambda rule=rule, file=file: rule.check_file(file, context))
+                )
+    diagnostics = _apply_configuration(diagnostics, config)
+    return AnalysisResult(workspace.files, workspace, _sorted_unique(diagnostics), rules)
+
+
+def _guarded(rule: Rule, path: str, run: Callable[[], Iterable[Diagnostic]]) -> list[Diagnostic]:
+    try:
+        return list(run())
+    except Exception as exc:  # one broken rule must not hide the others' findings
+        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return [
+            Diagnostic(
+                code="RB906",
+                name="internal-error",
+                severity="error",
+                message=f"rule {rule.code} ({rule.name}) failed: {detail}",
+                path=path,
+                span=None,
+                help="please report this; findings of other rules stand",
+            )
+        ]
+
+
+def _apply_configuration(diagnostics: list[Diagnostic], config: Config) -> list[Diagnostic]:
+    overrides = {
+        (key.upper() if _CODE.match(key) else key.lower()): value
+        for key, value in config.severity.items()
+    }
+    out: list[Diagnostic] = []
+    for diagnostic in diagnostics:
+        if _ignored_for_file(diagnostic, config):
+            continue
+        level = overrides.get(diagnostic.code) or overrides.get(diagnostic.name)
+        if level is not None and level != diagnostic.severity:
+            diagnostic = replace(diagnostic, severity=level)  # type: ignore[arg-type]
+        out.append(diagnostic)
+    return out
+
+
+def _ignored_for_file(diagnostic: Diagnostic, config: Config) -> bool:
+    if not config.per_file_ignores or not diagnostic.path:
+        return False
+    name = Path(diagnostic.path).name
+    for pattern, selectors in config.per_file_ignores.items():
+        if fnmatch.fnmatchcase(diagnostic.path, pattern) or fnmatch.fnmatchcase(name, pattern):
+            for selector in selectors:
+                key = selector.strip()
+                if diagnostic.code.startswith(key.upper()) or diagnostic.name == key.lower():
+                    return True
+    return False
+
+
+def _sorted_unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple] = set()
+    out: list[Diagnostic] = []
+    for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
+        key = (diagnostic.code, diagnostic.path, diagnostic.span, diagnostic.logical, diagnostic.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(diagnostic)
+    return out

@@ -1,0 +1,256 @@
+"""Command-line interface (click). A thin shell over :mod:`analyzer.api`.
+
+Start-up cost matters in CI and pre-commit: this module imports only click and the
+package version at load time. tree-sitter, networkx and the rules are imported inside the
+commands that need them, so ``--version`` and ``--help`` parse nothing.
+
+Exit codes (DESIGN §6): 0 nothing at or above ``--fail-on``; 1 findings; 2 usage,
+configuration or internal error (an RB906 finding counts as internal error).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from analyzer import __version__
+
+if TYPE_CHECKING:
+    from analyzer.config import Config
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageProblem(click.ClickException):
+    """A problem with what the user asked for; click prints it and exits 2."""
+
+    exit_code = EXIT_ERROR
+
+    def format_message(self) -> str:
+        return self.message
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"runbook-analyzer: error: {self.format_message()}", err=True)
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return tuple(out)
+
+
+def _load_config(config_file: str | None, isolated: bool, **overrides: Any) -> Config:
+    from analyzer.config import ConfigError, find_config, load_config
+
+    try:
+        if isolated:
+            config = load_config(None)
+        elif config_file:
+            config = load_config(Path(config_file))
+        else:
+            config = load_config(find_config(Path.cwd()))
+    except ConfigError as exc:
+        raise UsageProblem(str(exc)) from None
+    return config.with_overrides(**overrides)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageProblem(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def _analyze(paths: tuple[str, ...], config: Config):  # noqa: ANN202
+    from analyzer.api import analyze
+    from analyzer.config import ConfigError
+    from analyzer.discovery import DiscoveryError
+    from analyzer.engine.registry import RuleLoadError
+
+    try:
+        return analyze(paths or (".",), config)
+    except (ConfigError, DiscoveryError, RuleLoadError) as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+_common_options = [
+    click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file to use instead of the closest one."),
+    click.option("--isolated", is_flag=True, help="Ignore configuration files."),
+    click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Directory of custom rules (repeatable)."),
+    click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: CPUs available)."),
+    click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE instead of standard output."),
+]
+
+
+def common_options(function: Any) -> Any:
+    for option in reversed(_common_options):
+        function = option(function)
+    return function
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", "-V", prog_name="runbook-analyzer")
+def main() -> None:
+    """Static analysis of Azure Automation runbooks and DSC configurations.
+
+    Finds every asset lookup and child-runbook call in PowerShell, PowerShell Workflow,
+    DSC and Python runbooks, builds the dependency graph and reports problems.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format.")
+@click.option("--select", multiple=True, help="Rules to run: codes, prefixes or names, comma-separated (default: all).")
+@click.option("--ignore", multiple=True, help="Rules to skip: codes, prefixes or names, comma-separated.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), help="Lowest severity that makes the exit code 1 (default: warning).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means an error).")
+@click.option("--no-source", is_flag=True, help="Do not show source lines under text findings.")
+@common_options
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    exit_zero: bool,
+    no_source: bool,
+    config_file: str | None,
+    isolated: bool,
+    rules_dir: tuple[str, ...],
+    jobs: int | None,
+    output: str | None,
+) -> NoReturn:
+    """Check runbooks under PATHS (default: the current directory)."""
+    config = _load_config(
+        config_file,
+        isolated,
+        select=_split(select),
+        ignore=_split(ignore),
+        fail_on=fail_on,
+        rules_dir=tuple(str(Path(d).resolve()) for d in rules_dir),
+        jobs=jobs,
+    )
+    result = _analyze(paths, config)
+    from analyzer.model.diagnostic import SEVERITY_RANK
+    from analyzer.reporters import renderer
+
+    diagnostics = result.diagnostics
+    _write(renderer(output_format)(result, diagnostics, show_source=not no_source), output)
+    if any(d.code == "RB906" for d in diagnostics):
+        sys.exit(EXIT_ERROR)
+    if exit_zero or config.fail_on == "never":
+        sys.exit(EXIT_OK)
+    threshold = SEVERITY_RANK[config.fail_on]
+    failing = any(SEVERITY_RANK[d.severity] >= threshold for d in diagnostics)
+    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["json"]), default="json", show_default=True, help="Graph format.")
+@common_options
+def graph(
+    paths: tuple[str, ...],
+    output_format: str,
+    config_file: str | None,
+    isolated: bool,
+    rules_dir: tuple[str, ...],
+    jobs: int | None,
+    output: str | None,
+) -> None:
+    """Print the dependency report: runbooks, assets, references, calls and the graph."""
+    import json
+
+    from analyzer.api import build_workspace
+    from analyzer.discovery import DiscoveryError
+    from analyzer.workspace.graph import dependency_report
+
+    config = _load_config(config_file, isolated, jobs=jobs)
+    try:
+        workspace = build_workspace(paths or (".",), config)
+    except DiscoveryError as exc:
+        raise UsageProblem(str(exc)) from None
+    report = dependency_report(workspace)
+    _write(json.dumps(report, indent=2, ensure_ascii=False) + "\n", output)
+
+
+@main.command(name="rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Also list custom rules from DIR.")
+def list_rules(output_format: str, rules_dir: tuple[str, ...]) -> None:
+    """List every rule: code, name, default severity and summary."""
+    from analyzer.engine.registry import RuleLoadError, load_rules
+
+    try:
+        rules = load_rules(tuple(rules_dir))
+    except RuleLoadError as exc:
+        raise UsageProblem(str(exc)) from None
+    if output_format == "json":
+        import json
+
+        data = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity,
+                "scope": r.scope,
+                "languages": list(r.languages),
+                "tags": list(r.tags),
+                "since": r.since,
+                "fix": r.fix,
+                "summary": r.summary(),
+            }
+            for r in rules
+        ]
+        click.echo(json.dumps(data, indent=2))
+        return
+    width = max(len(r.name) for r in rules)
+    for rule in rules:
+        click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.severity:<7}  {rule.summary()}")
+
+
+@main.command()
+@click.argument("rule")
+@click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Also search custom rules from DIR.")
+def explain(rule: str, rules_dir: tuple[str, ...]) -> None:
+    """Show the documentation of RULE (a code such as RB101 or a name such as dynamic-asset-name)."""
+    from analyzer.engine.registry import RuleLoadError, load_rules
+
+    try:
+        rules = load_rules(tuple(rules_dir))
+    except RuleLoadError as exc:
+        raise UsageProblem(str(exc)) from None
+    wanted = rule.strip()
+    for candidate in rules:
+        if candidate.code == wanted.upper() or candidate.name == wanted.lower():
+            header = f"{candidate.code} {candidate.name} (default severity: {candidate.severity})"
+            click.echo(f"{header}\n{'=' * len(header)}\n\n{candidate.documentation()}")
+            return
+    raise UsageProblem(f"unknown rule {rule!r}; `runbook-analyzer rules` lists codes and names")
+
+
+def run() -> None:
+    """Entry point that turns unexpected exceptions into exit code 2 with a clear message."""
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("runbook-analyzer: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # pragma: no cover - last resort
+        click.echo(
+            f"runbook-analyzer: internal error: {type(exc).__name__}: {exc}\n"
+            "please report this with the command line and the files involved",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)

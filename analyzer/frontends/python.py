@@ -1,0 +1,566 @@
+"""Python frontend: ``automationassets`` calls in Python 2 and Python 3 runbooks → facts.
+
+tree-sitter-python parses both dialects (print and exec statements, ``except E, e``,
+backticks, ``<>``), so one parse serves extraction and the Python 2 verdict alike; the
+standard ``ast`` module could not read Python 2 files at all.
+
+A call is an asset lookup only when it reaches ``automationassets`` through an import
+(``import automationassets [as aa]``, ``from automationassets import f [as g]``, a star
+import), wherever in the file the import sits. A bare ``get_automation_variable(...)``
+without any import is still a lookup, tagged ``unimported`` (RB104); one that calls a
+function of that name defined in the file (an emulator) is not.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from analyzer.frontends.treesitter import captures, parser
+from analyzer.model.facts import AssetRef, CommandUse, FieldUse, FileFacts, Import, NameValue, Problem, Runbook
+from analyzer.model.span import LineIndex, Span
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+MODULE = "automationassets"
+
+#: Function → (asset kind, operation).
+FUNCTIONS: dict[str, tuple[str, str]] = {
+    "get_automation_variable": ("variable", "get"),
+    "set_automation_variable": ("variable", "set"),
+    "get_automation_credential": ("credential", "get"),
+    "get_automation_connection": ("connection", "get"),
+    "get_automation_certificate": ("certificate", "get"),
+}
+
+_QUERY = """
+(call function: (_) @callee arguments: (argument_list) @arguments) @call
+(import_statement) @import
+(import_from_statement) @import_from
+(function_definition) @function
+(assignment) @assignment
+(augmented_assignment) @augmented
+(for_statement left: (_) @for_target)
+(as_pattern_target) @as_target
+(global_statement) @global
+(nonlocal_statement) @global
+(subscript) @subscript
+(print_statement) @py2
+(exec_statement) @py2
+(except_clause "," @py2)
+(raise_statement (expression_list "," @py2))
+(comparison_operator operators: "<>" @py2)
+(string_start) @string_start
+(integer) @integer
+(ERROR) @error
+(MISSING) @missing
+"""
+
+_PY2_INTEGER = re.compile(r"^(0[0-7]+|\d+)[lL]$|^0[0-7]+$")
+_PY2_SHEBANG = re.compile(r"^#!.*\bpython2(\.\d+)?\b")
+
+
+@dataclass(slots=True)
+class _Definition:
+    kind: str  # "parameter" | "assignment" | "other"
+    value: Node | None
+
+
+@dataclass(slots=True)
+class _Scope:
+    node_id: int
+    kind: str  # module | function | class
+    parent: _Scope | None
+    globals: set[str] = field(default_factory=set)
+
+
+class _Extractor:
+    def __init__(self, path: str, text: str, data: bytes) -> None:
+        self.data = data
+        self.index = LineIndex(data)
+        self.tree = parser("python").parse(data)
+        self.facts = FileFacts(path=path, runbook=None, text=text)
+        self.scopes: dict[int, _Scope] = {}
+        self.definitions: dict[tuple[int, str], list[_Definition]] = {}
+        self.module_aliases: set[str] = set()
+        self.function_aliases: dict[str, str] = {}
+        self.star_import = False
+        self.local_functions: set[str] = set()
+        self._call_ref: dict[int, int] = {}
+
+    def text(self, node: Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+
+    def span(self, node: Node) -> Span:
+        return self.index.span(node.start_point, node.end_point)
+
+    # ----------------------------------------------------------------- scopes
+    def _root(self) -> _Scope:
+        root = self.tree.root_node
+        scope = self.scopes.get(root.id)
+        if scope is None:
+            scope = _Scope(root.id, "module", None)
+            self.scopes[root.id] = scope
+        return scope
+
+    def scope(self, node: Node) -> _Scope:
+        current = node.parent
+        while current is not None:
+            if current.type in ("function_definition", "class_definition"):
+                body = current.child_by_field_name("body")
+                # Names in the signature (defaults, decorators) belong to the outer scope;
+                # parameters are registered on the function explicitly.
+                if body is not None and body.start_byte <= node.start_byte:
+                    return self._scope_for(current)
+            current = current.parent
+        return self._root()
+
+    def _scope_for(self, node: Node) -> _Scope:
+        scope = self.scopes.get(node.id)
+        if scope is None:
+            kind = "function" if node.type == "function_definition" else "class"
+            scope = _Scope(node.id, kind, self.scope(node))
+            self.scopes[node.id] = scope
+        return scope
+
+    def define(self, scope: _Scope, name: str, definition: _Definition) -> None:
+        if name in scope.globals:
+            scope = self._root()
+        self.definitions.setdefault((scope.node_id, name), []).append(definition)
+
+    # ---------------------------------------------------------------- literals
+    def literal(self, node: Node) -> tuple[str, Span] | None:
+        node = self._unparen(node)
+        if node.type == "string":
+            return self._string(node)
+        if node.type == "concatenated_string":
+            parts = [self._string(child) for child in node.named_children]
+            if any(part is None for part in parts):
+                return None
+            return "".join(p[0] for p in parts if p), self.span(node)
+        return None
+
+    @staticmethod
+    def _unparen(node: Node) -> Node:
+        while node.type == "parenthesized_expression" and node.named_child_count == 1:
+            node = node.named_children[0]
+        return node
+
+    def _string(self, node: Node) -> tuple[str, Span] | None:
+        if node.type != "string":
+            return None
+        children = node.children
+        if not children or children[0].type != "string_start":
+            return None
+        if any(child.type == "interpolation" for child in children):
+            return None
+        start, end = children[0], children[-1]
+        prefix = self.text(start).rstrip("'\"").lower()
+        if "`" in prefix:
+            return None
+        content = self.data[start.end_byte : end.start_byte].decode("utf-8", errors="replace")
+        value = content
+        if "\\" in content and "r" not in prefix:
+            quote = self.text(start)[len(prefix) :]
+            try:
+                value = str(ast.literal_eval(quote + content + quote))
+            except (ValueError, SyntaxError):
+                value = content
+        span = self.index.span(start.end_point, end.start_point)
+        return value, span
+
+    def resolve(self, node: Node, scope: _Scope, depth: int = 0) -> str | None:
+        if depth > 8:
+            return None
+        node = self._unparen(node)
+        literal = self.literal(node)
+        if literal is not None:
+            return literal[0]
+        if node.type == "identifier":
+            return self.variable(self.text(node), scope, depth)
+        if node.type == "binary_operator":
+            operator = node.child_by_field_name("operator")
+            if operator is not None and self.text(operator) == "+":
+                left = node.child_by_field_name("left")
+                right = node.child_by_field_name("right")
+                if left is not None and right is not None:
+                    a = self.resolve(left, scope, depth + 1)
+                    b = self.resolve(right, scope, depth + 1)
+                    if a is not None and b is not None:
+                        return a + b
+            return None
+        if node.type == "string":
+            return self._interpolate(node, scope, depth)
+        return None
+
+    def _interpolate(self, node: Node, scope: _Scope, depth: int) -> str | None:
+        parts: list[str] = []
+        for child in node.children:
+            if child.type == "string_content":
+                parts.append(self.text(child))
+            elif child.type == "interpolation":
+                expression = child.child_by_field_name("expression")
+                if expression is None or child.named_child_count != 1:
+                    return None
+                value = self.resolve(expression, scope, depth + 1)
+                if value is None:
+                    return None
+                parts.append(value)
+            elif child.type == "escape_sequence":
+                return None
+        return "".join(parts)
+
+    def variable(self, name: str, scope: _Scope, depth: int = 0) -> str | None:
+        current: _Scope | None = scope
+        first = True
+        while current is not None:
+            if current.kind == "class" and not first:
+                current = current.parent
+                continue
+            definitions = self.definitions.get((current.node_id, name))
+            if definitions:
+                values: set[str] = set()
+                for definition in definitions:
+                    if definition.kind == "other" or definition.value is None:
+                        return None
+                    value = self.resolve(definition.value, current, depth + 1)
+                    if value is None:
+                        return None
+                    values.add(value)
+                return values.pop() if len(values) == 1 else None
+            current = current.parent
+            first = False
+        return None
+
+    # ------------------------------------------------------------- definitions
+    def imports(self, node: Node) -> None:
+        scope_names: list[tuple[str, Node]] = []
+        if node.type == "import_statement":
+            for child in node.named_children:
+                if child.type == "dotted_name":
+                    module = self.text(child)
+                    bound = module.split(".")[0]
+                    self.facts.imports.append(Import(module, (), None, self.span(node)))
+                    if module == MODULE:
+                        self.module_aliases.add(MODULE)
+                    scope_names.append((bound, child))
+                elif child.type == "aliased_import":
+                    name = child.child_by_field_name("name")
+                    alias = child.child_by_field_name("alias")
+                    if name is None or alias is None:
+                        continue
+                    module = self.text(name)
+                    self.facts.imports.append(
+                        Import(module, (), self.text(alias), self.span(node))
+                    )
+                    if module == MODULE:
+                        self.module_aliases.add(self.text(alias))
+                    scope_names.append((self.text(alias), child))
+        else:
+            module_node = node.child_by_field_name("module_name")
+            module = self.text(module_node) if module_node is not None else ""
+            names: list[str] = []
+            for child in node.named_children:
+                if child is module_node or child.id == getattr(module_node, "id", None):
+                    continue
+                if child.type == "wildcard_import":
+                    names.append("*")
+                    if module == MODULE:
+                        self.star_import = True
+                elif child.type == "dotted_name":
+                    imported = self.text(child)
+                    names.append(imported)
+                    if module == MODULE:
+                        self.function_aliases[imported] = imported
+                    scope_names.append((imported, child))
+                elif child.type == "aliased_import":
+                    name = child.child_by_field_name("name")
+                    alias = child.child_by_field_name("alias")
+                    if name is None or alias is None:
+                        continue
+                    imported = self.text(name)
+                    names.append(imported)
+                    if module == MODULE:
+                        self.function_aliases[self.text(alias)] = imported
+                    scope_names.append((self.text(alias), child))
+            self.facts.imports.append(Import(module, tuple(names), None, self.span(node)))
+        scope = self.scope(node)
+        for name, _ in scope_names:
+            self.define(scope, name, _Definition("other", None))
+
+    def function(self, node: Node) -> None:
+        name = node.child_by_field_name("name")
+        if name is not None:
+            self.local_functions.add(self.text(name))
+            self.define(self.scope(node), self.text(name), _Definition("other", None))
+        scope = self._scope_for(node)
+        parameters = node.child_by_field_name("parameters")
+        if parameters is None:
+            return
+        for parameter in parameters.named_children:
+            kind = parameter.type
+            if kind in ("default_parameter", "typed_default_parameter"):
+                pname = parameter.child_by_field_name("name")
+                value = parameter.child_by_field_name("value")
+                if pname is not None:
+                    self.define(scope, self.text(pname), _Definition("parameter", value))
+                continue
+            for identifier in self._identifiers(parameter):
+                self.define(scope, identifier, _Definition("other", None))
+
+    def _identifiers(self, node: Node) -> list[str]:
+        if node.type == "identifier":
+            return [self.text(node)]
+        found: list[str] = []
+        stack = list(node.named_children)
+        while stack:
+            current = stack.pop()
+            if current.type == "identifier":
+                found.append(self.text(current))
+            elif current.type not in ("type", "attribute", "subscript", "call"):
+                stack.extend(current.named_children)
+        return found
+
+    def assignment(self, node: Node) -> None:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None:
+            return
+        while right is not None and right.type == "assignment":
+            right = right.child_by_field_name("right")
+        scope = self.scope(node)
+        if left.type == "identifier":
+            kind = "assignment" if right is not None else "other"
+            self.define(scope, self.text(left), _Definition(kind, right))
+            return
+        for name in self._identifiers(left):
+            self.define(scope, name, _Definition("other", None))
+
+    def other_target(self, node: Node) -> None:
+        scope = self.scope(node)
+        target = node
+        if node.type == "augmented_assignment":
+            target = node.child_by_field_name("left") or node
+        for name in self._identifiers(target):
+            self.define(scope, name, _Definition("other", None))
+
+    def global_statement(self, node: Node) -> None:
+        scope = self.scope(node)
+        if node.type == "global_statement":
+            for child in node.named_children:
+                if child.type == "identifier":
+                    scope.globals.add(self.text(child))
+        else:
+            for child in node.named_children:
+                if child.type == "identifier":
+                    self.define(scope, self.text(child), _Definition("other", None))
+
+    # ------------------------------------------------------------------- calls
+    def call(self, call: Node, callee: Node, arguments: Node) -> None:
+        function: str | None = None
+        tags: set[str] = set()
+        if callee.type == "attribute":
+            obj = callee.child_by_field_name("object")
+            attr = callee.child_by_field_name("attribute")
+            if obj is None or attr is None or obj.type != "identifier":
+                return
+            attr_name = self.text(attr)
+            if attr_name not in FUNCTIONS:
+                return
+            obj_name = self.text(obj)
+            if obj_name in self.module_aliases:
+                function = attr_name
+            elif obj_name == MODULE:
+                function = attr_name
+                tags.add("unimported")
+            else:
+                return
+        elif callee.type == "identifier":
+            name = self.text(callee)
+            if name in self.function_aliases:
+                function = self.function_aliases[name]
+                if function not in FUNCTIONS:
+                    return
+            elif name in FUNCTIONS:
+                if self.star_import:
+                    function = name
+                elif name in self.local_functions:
+                    return
+                else:
+                    function = name
+                    tags.add("unimported")
+            else:
+                return
+        else:
+            return
+        kind, operation = FUNCTIONS[function]
+        argument = self._name_argument(arguments)
+        scope = self.scope(call)
+        name_value: NameValue | None = None
+        if argument is not None:
+            literal = self.literal(argument)
+            if literal is not None:
+                name_value = NameValue(literal[0], None, None, literal[1])
+            else:
+                name_value = NameValue(
+                    None,
+                    self.text(argument),
+                    self.resolve(argument, scope),
+                    self.span(argument),
+                )
+        else:
+            name_value = NameValue(None, self.text(arguments), None, self.span(arguments))
+        span = self.span(call)
+        self._call_ref[call.id] = len(self.facts.refs)
+        self.facts.refs.append(
+            AssetRef(
+                kind,  # type: ignore[arg-type]
+                operation,  # type: ignore[arg-type]
+                self.text(callee),
+                name_value,
+                span,
+                tags=frozenset(tags),
+            )
+        )
+        self.facts.commands.append(CommandUse(self.text(callee), (), span))
+
+    @staticmethod
+    def _name_argument(arguments: Node) -> Node | None:
+        for child in arguments.named_children:
+            if child.type == "comment":
+                continue
+            if child.type == "keyword_argument":
+                key = child.child_by_field_name("name")
+                if key is not None and key.text == b"name":
+                    return child.child_by_field_name("value")
+                continue
+            if child.type in ("list_splat", "dictionary_splat"):
+                return None
+            return child
+        return None
+
+    # ------------------------------------------------------------------ fields
+    def field_uses(self, subscripts: list[Node], calls: list[tuple[Node, Node, Node]]) -> None:
+        connection_vars: dict[tuple[int, str], int] = {}
+        for (scope_id, name), definitions in self.definitions.items():
+            if len(definitions) != 1 or definitions[0].value is None:
+                continue
+            value = self._unparen(definitions[0].value)
+            index = self._call_ref.get(value.id)
+            if index is not None and self.facts.refs[index].kind == "connection":
+                connection_vars[(scope_id, name)] = index
+
+        def lookup(identifier: Node) -> int | None:
+            name = self.text(identifier)
+            scope: _Scope | None = self.scope(identifier)
+            while scope is not None:
+                if (scope.node_id, name) in self.definitions:
+                    return connection_vars.get((scope.node_id, name))
+                scope = scope.parent
+            return None
+
+        for node in subscripts:
+            value = node.child_by_field_name("value")
+            key = node.child_by_field_name("subscript")
+            if value is None or key is None or value.type != "identifier":
+                continue
+            index = lookup(value)
+            literal = self.literal(key) if index is not None else None
+            if index is not None and literal is not None:
+                self.facts.field_uses.append(FieldUse(index, literal[0], literal[1]))
+        for _call, callee, arguments in calls:
+            if callee.type != "attribute":
+                continue
+            obj = callee.child_by_field_name("object")
+            attr = callee.child_by_field_name("attribute")
+            if obj is None or attr is None or obj.type != "identifier" or attr.text != b"get":
+                continue
+            index = lookup(obj)
+            first = self._name_argument(arguments) if index is not None else None
+            literal = self.literal(first) if first is not None else None
+            if index is not None and literal is not None:
+                self.facts.field_uses.append(FieldUse(index, literal[0], literal[1]))
+
+    # ---------------------------------------------------------------- verdicts
+    def python2(self, found: dict[str, list[Node]]) -> bool:
+        if found.get("py2"):
+            return True
+        for node in found.get("string_start", []):
+            prefix = self.text(node).lower()
+            if prefix.startswith("`") or prefix.startswith("ur"):
+                return True
+        for node in found.get("integer", []):
+            if _PY2_INTEGER.match(self.text(node)):
+                return True
+        first_line = self.facts.text.split("\n", 1)[0]
+        return bool(_PY2_SHEBANG.match(first_line))
+
+    def problems(self, errors: list[Node], missing: list[Node]) -> None:
+        last_end = -1
+        for node in sorted(errors, key=lambda n: (n.start_byte, -n.end_byte)):
+            if node.start_byte < last_end:
+                continue
+            last_end = node.end_byte
+            snippet = self.text(node).strip().splitlines()
+            near = snippet[0][:40] if snippet else ""
+            self.facts.problems.append(
+                Problem(
+                    "RB901",
+                    f"syntax error near `{near}`" if near else "syntax error",
+                    self.span(node),
+                    "fix the syntax; analysis continued on the parts that parsed",
+                )
+            )
+        for node in missing:
+            self.facts.problems.append(
+                Problem(
+                    "RB901",
+                    f"syntax error: missing `{node.type}`",
+                    self.span(node),
+                    "fix the syntax; analysis continued on the parts that parsed",
+                )
+            )
+
+    def run(self) -> FileFacts:
+        found = captures("python", _QUERY, self.tree.root_node)
+        for node in found.get("global", []):
+            self.global_statement(node)
+        for node in found.get("function", []):
+            self.function(node)
+        for key in ("import", "import_from"):
+            for node in found.get(key, []):
+                self.imports(node)
+        for node in found.get("assignment", []):
+            self.assignment(node)
+        for key in ("augmented", "for_target", "as_target"):
+            for node in found.get(key, []):
+                self.other_target(node)
+        calls: list[tuple[Node, Node, Node]] = []
+        callees = {n.parent.id: n for n in found.get("callee", []) if n.parent is not None}
+        arguments = {n.parent.id: n for n in found.get("arguments", []) if n.parent is not None}
+        for call in sorted(found.get("call", []), key=lambda n: n.start_byte):
+            callee = callees.get(call.id)
+            args = arguments.get(call.id)
+            if callee is None or args is None:
+                continue
+            calls.append((call, callee, args))
+            self.call(call, callee, args)
+        self.field_uses(found.get("subscript", []), calls)
+        self.problems(found.get("error", []), found.get("missing", []))
+        kind = "python2" if self.python2(found) else "python3"
+        self.facts.runbook = Runbook(
+            name="",
+            kind=kind,
+            language="python",
+            local_commands=frozenset(self.local_functions),
+        )
+        self.facts.field_uses.sort(key=lambda f: (f.span.line, f.span.column) if f.span else (0, 0))
+        return self.facts
+
+
+def extract(path: str, text: str) -> FileFacts:
+    """Facts of one Python file (``text`` already decoded, BOM removed)."""
+    return _Extractor(path, text, text.encode("utf-8")).run()

@@ -1,0 +1,65 @@
+"""Machine-readable findings: one JSON document, sorted, with stable keys.
+
+Positions follow the internal convention (1-based lines, 1-based code-point columns,
+exclusive end); graphical runbooks have ``line: null`` and the activity instead.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from analyzer import __version__
+from analyzer.reporters.common import severity_counts
+
+if TYPE_CHECKING:
+    from analyzer.api import AnalysisResult
+    from analyzer.model.diagnostic import Diagnostic
+
+REPORT_VERSION = 1
+
+
+def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
+    span = diagnostic.span
+    logical = diagnostic.logical
+    return {
+        "code": diagnostic.code,
+        "name": diagnostic.name,
+        "severity": diagnostic.severity,
+        "message": diagnostic.message,
+        "path": diagnostic.path,
+        "line": span.line if span else None,
+        "column": span.column if span else None,
+        "end_line": span.end_line if span else None,
+        "end_column": span.end_column if span else None,
+        "activity": logical.activity if logical else None,
+        "activity_id": logical.entity_id if logical else None,
+        "parameter": logical.parameter if logical else None,
+        "help": diagnostic.help,
+        "related": [
+            {
+                "path": r.path,
+                "line": r.span.line if r.span else None,
+                "column": r.span.column if r.span else None,
+                "message": r.message,
+            }
+            for r in diagnostic.related
+        ],
+    }
+
+
+def render(result: AnalysisResult, diagnostics: list[Diagnostic], show_source: bool = True) -> str:
+    counts = severity_counts(diagnostics)
+    document = {
+        "version": REPORT_VERSION,
+        "tool": {"name": "runbook-analyzer", "version": __version__},
+        "summary": {
+            "files": len(result.files),
+            "findings": len(diagnostics),
+            "errors": counts["error"],
+            "warnings": counts["warning"],
+            "infos": counts["info"],
+        },
+        "diagnostics": [diagnostic_dict(d) for d in diagnostics],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,187 @@
+"""The dependency graph and the ``graph --format json`` report (DESIGN §4, a stable contract).
+
+Nodes are runbooks (and configurations, modules) and assets; edges are ``uses`` (runbook →
+asset) and ``calls`` (runbook → runbook). Node ids are ``runbook/<name>`` and
+``<kind>/<name>``; names compare case-insensitively, so the first spelling seen (in path
+order) names the node. Insertion order is sorted, which makes the node-link output
+byte-for-byte deterministic.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import networkx
+
+    from analyzer.workspace.workspace import Workspace
+
+REPORT_VERSION = 1
+
+
+def runbook_node(name: str) -> str:
+    return f"runbook/{name}"
+
+
+def asset_node(kind: str, name: str) -> str:
+    return f"{kind}/{name}"
+
+
+def build_graph(workspace: Workspace) -> networkx.DiGraph:
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    runbook_ids: dict[str, str] = {}
+    for file in workspace.files:
+        if file.runbook is None:
+            continue
+        key = file.runbook.name.lower()
+        node = runbook_ids.setdefault(key, runbook_node(file.runbook.name))
+        if node in graph:
+            graph.nodes[node]["paths"].append(file.path)
+            continue
+        graph.add_node(
+            node,
+            type="runbook",
+            name=file.runbook.name,
+            kind=file.runbook.kind,
+            paths=[file.path],
+            missing=False,
+        )
+
+    asset_ids: dict[tuple[str, str], str] = {}
+    uses: dict[tuple[str, str], dict[str, Any]] = {}
+    for file, ref in workspace.references():
+        name = ref.name.effective if ref.name else None
+        if name is None or file.runbook is None:
+            continue
+        akey = (ref.kind, name.lower())
+        anode = asset_ids.setdefault(akey, asset_node(ref.kind, name))
+        if anode not in graph:
+            graph.add_node(anode, type="asset", kind=ref.kind, name=name, declared=False)
+        source = runbook_ids[file.runbook.name.lower()]
+        edge = uses.setdefault(
+            (source, anode), {"relation": "uses", "operations": set(), "count": 0}
+        )
+        edge["operations"].add(ref.operation)
+        edge["count"] += 1
+
+    calls: dict[tuple[str, str], dict[str, Any]] = {}
+    for resolved in workspace.all_calls():
+        file = resolved.file
+        if file.runbook is None:
+            continue
+        source = runbook_ids[file.runbook.name.lower()]
+        if resolved.targets:
+            target_file = resolved.targets[0]
+            assert target_file.runbook is not None
+            target = runbook_ids[target_file.runbook.name.lower()]
+        else:
+            name = resolved.call.child.effective
+            if name is None:
+                continue
+            target = runbook_ids.setdefault(name.lower(), runbook_node(name))
+            if target not in graph:
+                graph.add_node(
+                    target, type="runbook", name=name, kind=None, paths=[], missing=True
+                )
+        edge = calls.setdefault((source, target), {"relation": "calls", "forms": set(), "count": 0})
+        edge["forms"].add(resolved.call.form)
+        edge["count"] += 1
+
+    for (source, target), data in sorted(uses.items()):
+        graph.add_edge(
+            source, target, relation="uses", operations=sorted(data["operations"]), count=data["count"]
+        )
+    for (source, target), data in sorted(calls.items()):
+        graph.add_edge(
+            source, target, relation="calls", forms=sorted(data["forms"]), count=data["count"]
+        )
+    ordered = nx.DiGraph()
+    ordered.add_nodes_from(sorted(graph.nodes(data=True)))
+    ordered.add_edges_from(sorted(graph.edges(data=True), key=lambda e: (e[0], e[1])))
+    return ordered
+
+
+def _span_fields(span: Any) -> dict[str, int | None]:
+    if span is None:
+        return {"line": None, "column": None, "end_line": None, "end_column": None}
+    return {
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+    }
+
+
+def dependency_report(workspace: Workspace) -> dict[str, Any]:
+    """The ``graph --format json`` document, exactly as DESIGN §4 specifies it."""
+    import networkx as nx
+
+    runbooks = [
+        {"name": f.runbook.name, "path": f.path, "kind": f.runbook.kind}
+        for f in workspace.files
+        if f.runbook is not None
+    ]
+    references = []
+    for file, ref in workspace.references():
+        name = ref.name
+        assert name is not None
+        span = _span_fields(ref.span)
+        references.append(
+            {
+                "path": file.path,
+                "runbook": file.runbook.name if file.runbook else None,
+                "kind": ref.kind,
+                "operation": ref.operation,
+                "callee": ref.callee,
+                "name": name.literal,
+                "dynamic": name.dynamic,
+                "expression": name.expression,
+                "resolved": name.resolved,
+                **span,
+                "activity": ref.logical.activity if ref.logical else None,
+            }
+        )
+    calls = []
+    for resolved in workspace.all_calls():
+        call = resolved.call
+        file = resolved.file
+        calls.append(
+            {
+                "path": file.path,
+                "runbook": file.runbook.name if file.runbook else None,
+                "callee": call.callee,
+                "child": call.child.effective,
+                "dynamic": call.child.dynamic,
+                "line": call.span.line if call.span else None,
+                "column": call.span.column if call.span else None,
+                "activity": call.logical.activity if call.logical else None,
+            }
+        )
+    graph = workspace.graph
+    assets = [
+        {
+            "kind": data["kind"],
+            "name": data["name"],
+            "declared": data.get("declared", False),
+            "declared_in": data.get("declared_in", []),
+            "connection_type": data.get("connection_type"),
+        }
+        for _, data in graph.nodes(data=True)
+        if data.get("type") == "asset"
+    ]
+
+    return {
+        "version": REPORT_VERSION,
+        "runbooks": sorted(runbooks, key=lambda r: (r["path"], r["name"])),
+        "assets": sorted(assets, key=lambda a: (a["kind"], a["name"].lower(), a["name"])),
+        "references": sorted(
+            references,
+            key=lambda r: (r["path"], r["line"] or 0, r["column"] or 0, r["activity"] or "", r["kind"]),
+        ),
+        "calls": sorted(
+            calls, key=lambda c: (c["path"], c["line"] or 0, c["column"] or 0, c["activity"] or "")
+        ),
+        "graph": nx.node_link_data(graph, edges="edges"),
+    }

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analyzer.engine.rule import Rule, RuleContext
+from analyzer.frontends.ps_commands import INTERNAL_EQUIVALENT
+from analyzer.model.diagnostic import Diagnostic
+from analyzer.model.facts import FileFacts
+from analyzer.rules._helpers import callee_span
+
+
+class ManagementCmdletInRunbook(Rule):
+    """Management cmdlet reads an asset inside a runbook; the internal cmdlet was meant.
+
+    ## What it does
+    Reports `Get-AzAutomationConnection`, `Get-AzureRmAutomationConnection` and their
+    Variable, Credential and Certificate siblings (and the classic `Get-AzureAutomation*`
+    forms) called with `-Name` inside a runbook or DSC configuration.
+
+    ## Why is this bad?
+    The management cmdlets return the asset's *metadata*: a connection object without
+    usable field values, a variable whose encrypted value is `$null`, a credential without
+    its password. They also need a sign-in, a resource group and an account name. Inside a
+    job the internal cmdlets (`Get-AutomationConnection` and friends) return the values
+    and need nothing. Calls without `-Name` enumerate assets; that is legitimate in audit
+    runbooks and is not reported.
+
+    ## Example
+    ```powershell
+    $conn = Get-AzAutomationConnection -ResourceGroupName 'rg' -AutomationAccountName 'aa' -Name 'OpsConnection'  # expect: RB103
+    ```
+
+    ## Use instead
+    ```powershell
+    $conn = Get-AutomationConnection -Name 'OpsConnection'
+    ```
+
+    ## Fix safety
+    Detection only for now; the fix to the internal cmdlet is planned as safe where the
+    arguments are only `-ResourceGroupName`, `-AutomationAccountName` and `-Name`.
+
+    ## References
+    - learn.microsoft.com azure/automation/automation-connections
+    - Azure/azure-powershell #8570
+    """
+
+    code = "RB103"
+    name = "management-cmdlet-in-runbook"
+    severity = "warning"
+    languages = ("powershell", "graphical")
+    tags = ("correctness",)
+
+    def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
+        if file.runbook is None or not file.runbook.is_runbook:
+            return
+        for ref in file.refs:
+            if ref.operation != "management" or ref.name is None or "enumeration" in ref.tags:
+                continue
+            internal = INTERNAL_EQUIVALENT[ref.kind]
+            shown = ref.name.literal or ref.name.resolved
+            argument = f" -Name '{shown}'" if shown else ""
+            yield self.diagnostic(
+                file.path,
+                callee_span(ref.span, ref.callee) if ref.logical is None else ref.span,
+                f"{ref.callee} returns the {ref.kind}'s metadata, not its value; "
+                f"inside a runbook use {internal}",
+                help=f"replace it with `{internal}{argument}`",
+                logical=ref.logical,
+            )

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analyzer.engine.rule import Rule, RuleContext
+from analyzer.model.diagnostic import Diagnostic
+from analyzer.model.facts import FileFacts
+from analyzer.rules._helpers import callee_span
+
+
+class MissingAutomationassetsImport(Rule):
+    """Python runbook calls an asset function without importing `automationassets`.
+
+    ## What it does
+    Reports calls of `get_automation_variable`, `get_automation_connection` and the other
+    `automationassets` functions in a Python runbook that never imports the module (nor
+    the function from it).
+
+    ## Why is this bad?
+    The call raises `NameError` when the job runs: the functions are not built-ins, they
+    live in the sandbox's `automationassets` module.
+
+    ## Example
+    ```python
+    import sys
+
+    region = get_automation_variable("Region")  # expect: RB104
+    ```
+
+    ## Use instead
+    ```python
+    import automationassets
+
+    region = automationassets.get_automation_variable("Region")
+    ```
+
+    ## Fix safety
+    No automatic fix.
+
+    ## References
+    - learn.microsoft.com azure/automation/python-3-packages
+    """
+
+    code = "RB104"
+    name = "missing-automationassets-import"
+    severity = "error"
+    languages = ("python",)
+    tags = ("correctness",)
+
+    def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
+        for ref in file.refs:
+            if "unimported" not in ref.tags:
+                continue
+            function = ref.callee.rsplit(".", 1)[-1]
+            yield self.diagnostic(
+                file.path,
+                callee_span(ref.span, ref.callee),
+                f"{ref.callee} is called but automationassets is never imported; "
+                "the job fails with NameError",
+                help=f"add `import automationassets` and call automationassets.{function}(...)",
+            )

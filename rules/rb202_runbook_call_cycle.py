@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analyzer.engine.rule import Rule, RuleContext
+from analyzer.model.diagnostic import Diagnostic, Related
+from analyzer.workspace.workspace import ResolvedCall, Workspace
+
+
+class RunbookCallCycle(Rule):
+    """Runbooks call each other in a cycle.
+
+    ## What it does
+    Finds cycles in the child-runbook call graph (one finding per strongly connected group
+    of runbooks, at the call that closes the cycle from its alphabetically first member),
+    including a runbook that starts itself.
+
+    ## Why is this bad?
+    A cycle of inline calls never ends; a cycle of started jobs multiplies jobs until the
+    account's limits stop it. Workflow children must also be published before their
+    parents, which a cycle makes impossible.
+
+    ## Example
+    ```powershell
+    # file: Sync-A.ps1
+    Start-AutomationRunbook -Name 'Sync-B'  # expect: RB202
+    # file: Sync-B.ps1
+    Start-AutomationRunbook -Name 'Sync-A'
+    ```
+
+    ## Use instead
+    ```powershell
+    # file: Sync-A.ps1
+    Start-AutomationRunbook -Name 'Sync-B'
+    # file: Sync-B.ps1
+    Write-Output 'done'
+    ```
+
+    ## Fix safety
+    No automatic fix.
+
+    ## References
+    - learn.microsoft.com azure/automation/automation-child-runbooks
+    """
+
+    code = "RB202"
+    name = "runbook-call-cycle"
+    severity = "warning"
+    scope = "workspace"
+    tags = ("dependencies",)
+
+    def check_workspace(self, workspace: Workspace, context: RuleContext) -> Iterator[Diagnostic]:
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        edges: dict[tuple[str, str], ResolvedCall] = {}
+        for resolved in workspace.all_calls():
+            source = resolved.file.runbook
+            if source is None or not resolved.targets:
+                continue
+            target = resolved.targets[0].runbook
+            assert target is not None
+            key = (source.name.lower(), target.name.lower())
+            edges.setdefault(key, resolved)
+            graph.add_edge(*key)
+        for component in sorted(nx.strongly_connected_components(graph), key=min):
+            start = min(component)
+            if len(component) == 1 and not graph.has_edge(start, start):
+                continue
+            cycle = nx.find_cycle(graph.subgraph(component), source=start)
+            first = edges[(cycle[0][0], cycle[0][1])]
+            names = [edges[edge].file.runbook.name for edge in cycle]  # type: ignore[union-attr]
+            path = " -> ".join([*names, names[0]])
+            related = tuple(
+                Related(
+                    edges[edge].file.path,
+                    edges[edge].call.span,
+                    f"{edges[edge].file.runbook.name} calls {edge[1]} here",  # type: ignore[union-attr]
+                )
+                for edge in cycle[1:]
+            )
+            message = (
+                f"runbook starts itself: {path}"
+                if len(names) == 1
+                else f"runbooks call each other in a cycle: {path}"
+            )
+            yield self.diagnostic(
+                first.file.path,
+                first.call.child.span or first.call.span,
+                message,
+                help="break the cycle: let one runbook do the work instead of calling back",
+                related=related,
+                logical=first.call.logical,
+            )

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analyzer.engine.rule import Rule, RuleContext
+from analyzer.model.diagnostic import Diagnostic
+from analyzer.model.facts import FileFacts
+from analyzer.rules._helpers import FILE_START
+
+
+class ParseError(Rule):
+    """The file has syntax errors; analysis continued on what parsed.
+
+    ## What it does
+    Reports syntax errors and unresolved merge-conflict markers. The rest of the file is
+    still analysed, and lookups on both sides of a merge conflict are still reported.
+
+    ## Why is this bad?
+    The runbook fails to publish or fails at its first statement, and every other check
+    of this file may be incomplete.
+
+    ## Example
+    ```powershell
+    $conn = Get-AutomationConnection -Name 'OpsConnection'
+    if ($conn) {
+        Write-Output 'connected'
+    } else { )  # expect: RB901
+    ```
+
+    ## Use instead
+    ```powershell
+    $conn = Get-AutomationConnection -Name 'OpsConnection'
+    if ($conn) {
+        Write-Output 'connected'
+    }
+    ```
+
+    ## Fix safety
+    No automatic fix.
+    """
+
+    code = "RB901"
+    name = "parse-error"
+    severity = "error"
+    tags = ("input",)
+
+    def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
+        for problem in file.problems:
+            if problem.code == self.code:
+                yield self.diagnostic(
+                    file.path, problem.span or FILE_START, problem.message, help=problem.help
+                )

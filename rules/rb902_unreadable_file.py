@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analyzer.engine.rule import Rule, RuleContext
+from analyzer.model.diagnostic import Diagnostic
+from analyzer.model.facts import FileFacts
+from analyzer.rules._helpers import FILE_START
+
+
+class UnreadableFile(Rule):
+    """The file cannot be read as text (binary, undecodable, truncated or corrupt).
+
+    ## What it does
+    Reports files that cannot be decoded: NUL bytes without a UTF-16 byte order mark,
+    invalid UTF-16 after a BOM, unreadable files. BOM-less files that are not UTF-8 are
+    read as Windows-1252, as Windows PowerShell 5.1 does, and are not reported.
+
+    ## Why is this bad?
+    Nothing in the file can be checked, and the Automation service will not import it
+    either.
+
+    ## Example
+    ```text
+    Deploy.ps1 saved as UTF-16 without a byte order mark (every other byte is NUL)
+    ```
+
+    ## Use instead
+    ```text
+    Deploy.ps1 saved as UTF-8 (with or without BOM) or UTF-16 with a BOM
+    ```
+
+    ## Fix safety
+    No automatic fix.
+    """
+
+    code = "RB902"
+    name = "unreadable-file"
+    severity = "error"
+    tags = ("input",)
+    examples_not_runnable = "binary input cannot be written in a docstring; see tests/test_reading.py"
+
+    def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
+        for problem in file.problems:
+            if problem.code == self.code:
+                yield self.diagnostic(
+                    file.path, problem.span or FILE_START, problem.message, help=problem.help
+                )
