@@ -162,17 +162,57 @@ class _Definition:
     mandatory: bool = False
 
 
+#: PowerShell's tokenizer reads these as ASCII quotes and dashes; the grammars do not, so
+#: the parser sees a copy with them replaced. Each is one code point either way, so lines
+#: and code-point columns are the same in both texts; text is always cut from the original.
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+    }
+)
+
+
 @dataclass(slots=True)
 class _Context:
     data: bytes
     index: LineIndex
+    #: Lines of the original text when it differs from what was parsed.
+    original_lines: list[str] | None = None
     scopes: dict[int, _Scope] = field(default_factory=dict)
     definitions: dict[tuple[int, str], list[_Definition]] = field(default_factory=dict)
     hashes: dict[tuple[int, str], list[Node]] = field(default_factory=dict)
     local_commands: set[str] = field(default_factory=set)
 
     def text(self, node: Node) -> str:
-        return self.data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+        if self.original_lines is None:
+            return self.data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+        return self.text_between_points(node.start_point, node.end_point)
+
+    def text_between(self, start: int, end: int) -> str:
+        """Original text between two byte offsets of the parsed data."""
+        if self.original_lines is None:
+            return self.data[start:end].decode("utf-8", errors="replace")
+        index = self.index
+        return self.text_between_points(index.offset_to_point(start), index.offset_to_point(end))
+
+    def text_between_points(self, start: tuple[int, int], end: tuple[int, int]) -> str:
+        assert self.original_lines is not None
+        lines = self.original_lines
+        first = self.index.column(start[0], start[1]) - 1
+        last = self.index.column(end[0], end[1]) - 1
+        if start[0] == end[0]:
+            return lines[start[0]][first:last]
+        middle = lines[start[0] + 1 : end[0]]
+        return "\n".join([lines[start[0]][first:], *middle, lines[end[0]][:last]])
 
     def span(self, node: Node) -> Span:
         return self.index.span(node.start_point, node.end_point)
@@ -286,11 +326,11 @@ class _Resolver:
             value = self.variable(ctx.text(child), scope, child, depth + 1)
             if value is None:
                 return None
-            raw = ctx.data[cursor : child.start_byte].decode("utf-8", errors="replace")
+            raw = ctx.text_between(cursor, child.start_byte)
             parts.append(ps_text.unescape_double(raw))
             parts.append(value)
             cursor = child.end_byte
-        raw = ctx.data[cursor:content_end].decode("utf-8", errors="replace")
+        raw = ctx.text_between(cursor, content_end)
         parts.append(ps_text.unescape_double(raw))
         return "".join(parts)
 
@@ -360,11 +400,14 @@ class _Resolver:
 
 
 class _Extractor:
-    def __init__(self, path: str, text: str, data: bytes) -> None:
+    def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
+        normalized = text.translate(_TYPOGRAPHIC)
+        data = normalized.encode("utf-8")
         self.tree = parser("powershell").parse(data)
-        self.ctx = _Context(data, LineIndex(data))
+        original = text.split("\n") if normalized != text else None
+        self.ctx = _Context(data, LineIndex(data), original)
         self.resolver = _Resolver(self.ctx)
         self.facts = FileFacts(path=path, runbook=None, text=text)
         self._scope_of_node: dict[int, _Scope] = {}
@@ -836,9 +879,15 @@ class _Extractor:
         if node.named_child_count < 2:
             return
         target = node.named_children[0]
-        if target.type != "variable":
+        if target.type == "variable":
+            index = self._connection_ref(target)
+        elif target.type in ("parenthesized_expression", "sub_expression"):
+            # (Get-AutomationConnection -Name 'X').SubscriptionId
+            index = self._command_ref.get(_unwrap(target).id)
+            if index is not None and self.facts.refs[index].kind != "connection":
+                index = None
+        else:
             return
-        index = self._connection_ref(target)
         if index is None:
             return
         if node.type == "element_access":
@@ -850,10 +899,15 @@ class _Extractor:
         if member is None:
             return
         member_text = self.ctx.text(member)
-        if node.type == "invocation_expression":
-            if member_text.lower() not in ("item", "get_item"):
-                return
+        if member_text.lower() in ("item", "get_item"):
             arguments = next((c for c in node.named_children if c.type == "argument_list"), None)
+            if arguments is None and node.type == "member_access":
+                # In argument mode `$c.Item('X')` parses as a member access followed by
+                # a sibling argument list.
+                holder = node.parent if node.parent is not None and node.parent.type == "unary_expression" else node
+                following = holder.next_named_sibling
+                if following is not None and following.type == "argument_list":
+                    arguments = following
             if arguments is None:
                 return
             key = self._first_argument_literal(arguments)
@@ -1138,4 +1192,4 @@ def _sort_facts(facts: FileFacts) -> None:
 
 def extract(path: str, text: str) -> FileFacts:
     """Facts of one PowerShell file (``text`` already decoded, BOM removed)."""
-    return _Extractor(path, text, text.encode("utf-8")).run()
+    return _Extractor(path, text).run()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from analyzer.frontends.treesitter import captures, parser
 from analyzer.model.facts import AssetRef, CommandUse, FieldUse, FileFacts, Import, NameValue, Problem, Runbook
@@ -75,6 +75,7 @@ class _Scope:
     kind: str  # module | function | class
     parent: _Scope | None
     globals: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
 
 
 class _Extractor:
@@ -89,6 +90,8 @@ class _Extractor:
         self.function_aliases: dict[str, str] = {}
         self.star_import = False
         self.local_functions: set[str] = set()
+        #: Function name → (its scope, parameter names in order); None when defined twice.
+        self.signatures: dict[str, tuple[_Scope, list[str]] | None] = {}
         self._call_ref: dict[int, int] = {}
 
     def text(self, node: Node) -> str:
@@ -129,7 +132,21 @@ class _Extractor:
     def define(self, scope: _Scope, name: str, definition: _Definition) -> None:
         if name in scope.globals:
             scope = self._root()
+        elif name in scope.nonlocals:
+            scope = self._enclosing_binding(scope, name)
         self.definitions.setdefault((scope.node_id, name), []).append(definition)
+
+    def _enclosing_binding(self, scope: _Scope, name: str) -> _Scope:
+        """The enclosing function scope a ``nonlocal`` name refers to."""
+        nearest: _Scope | None = None
+        current = scope.parent
+        while current is not None and current.kind != "module":
+            if current.kind == "function":
+                nearest = nearest or current
+                if (current.node_id, name) in self.definitions:
+                    return current
+            current = current.parent
+        return nearest or scope
 
     # ---------------------------------------------------------------- literals
     def literal(self, node: Node) -> tuple[str, Span] | None:
@@ -300,16 +317,24 @@ class _Extractor:
         parameters = node.child_by_field_name("parameters")
         if parameters is None:
             return
+        order: list[str] = []
         for parameter in parameters.named_children:
             kind = parameter.type
             if kind in ("default_parameter", "typed_default_parameter"):
                 pname = parameter.child_by_field_name("name")
                 value = parameter.child_by_field_name("value")
                 if pname is not None:
+                    order.append(self.text(pname))
                     self.define(scope, self.text(pname), _Definition("parameter", value))
                 continue
-            for identifier in self._identifiers(parameter):
+            identifiers = self._identifiers(parameter)
+            if kind in ("identifier", "typed_parameter") and identifiers:
+                order.append(identifiers[0])
+            for identifier in identifiers:
                 self.define(scope, identifier, _Definition("other", None))
+        if name is not None:
+            key = self.text(name)
+            self.signatures[key] = None if key in self.signatures else (scope, order)
 
     def _identifiers(self, node: Node) -> list[str]:
         if node.type == "identifier":
@@ -356,7 +381,7 @@ class _Extractor:
         else:
             for child in node.named_children:
                 if child.type == "identifier":
-                    self.define(scope, self.text(child), _Definition("other", None))
+                    scope.nonlocals.add(self.text(child))
 
     # ------------------------------------------------------------------- calls
     def call(self, call: Node, callee: Node, arguments: Node) -> None:
@@ -453,19 +478,28 @@ class _Extractor:
             if index is not None and self.facts.refs[index].kind == "connection":
                 connection_vars[(scope_id, name)] = index
 
-        def lookup(identifier: Node) -> int | None:
-            name = self.text(identifier)
-            scope: _Scope | None = self.scope(identifier)
+        def lookup(node: Node) -> int | None:
+            node = self._unparen(node)
+            if node.type == "call":
+                index = self._call_ref.get(node.id)
+                if index is not None and self.facts.refs[index].kind == "connection":
+                    return index
+                return None
+            if node.type != "identifier":
+                return None
+            name = self.text(node)
+            scope: _Scope | None = self.scope(node)
             while scope is not None:
                 if (scope.node_id, name) in self.definitions:
                     return connection_vars.get((scope.node_id, name))
                 scope = scope.parent
             return None
 
+        self._connection_parameters(calls, connection_vars, lookup)
         for node in subscripts:
             value = node.child_by_field_name("value")
             key = node.child_by_field_name("subscript")
-            if value is None or key is None or value.type != "identifier":
+            if value is None or key is None:
                 continue
             index = lookup(value)
             literal = self.literal(key) if index is not None else None
@@ -476,13 +510,49 @@ class _Extractor:
                 continue
             obj = callee.child_by_field_name("object")
             attr = callee.child_by_field_name("attribute")
-            if obj is None or attr is None or obj.type != "identifier" or attr.text != b"get":
+            if obj is None or attr is None or attr.text != b"get":
                 continue
             index = lookup(obj)
             first = self._name_argument(arguments) if index is not None else None
             literal = self.literal(first) if first is not None else None
             if index is not None and literal is not None:
                 self.facts.field_uses.append(FieldUse(index, literal[0], literal[1]))
+
+    def _connection_parameters(
+        self,
+        calls: list[tuple[Node, Node, Node]],
+        connection_vars: dict[tuple[int, str], int],
+        lookup: Any,
+    ) -> None:
+        """A parameter of a local function holds a connection when every call of the
+        function that passes it passes the same connection (``get_token(conn)``)."""
+        passed: dict[tuple[int, str], set[int | None]] = {}
+        for _call, callee, arguments in calls:
+            if callee.type != "identifier":
+                continue
+            signature = self.signatures.get(self.text(callee))
+            if signature is None:
+                continue
+            scope, order = signature
+            position = 0
+            for argument in arguments.named_children:
+                if argument.type == "comment":
+                    continue
+                if argument.type == "keyword_argument":
+                    key = argument.child_by_field_name("name")
+                    value = argument.child_by_field_name("value")
+                    if key is None or value is None:
+                        continue
+                    name = self.text(key)
+                else:
+                    if argument.type in ("list_splat", "dictionary_splat") or position >= len(order):
+                        break
+                    name, value = order[position], argument
+                    position += 1
+                passed.setdefault((scope.node_id, name), set()).add(lookup(value))
+        for key, indexes in passed.items():
+            if len(indexes) == 1 and None not in indexes and len(self.definitions.get(key, [])) == 1:
+                connection_vars[key] = next(iter(indexes))  # type: ignore[arg-type]
 
     # ---------------------------------------------------------------- verdicts
     def python2(self, found: dict[str, list[Node]]) -> bool:
