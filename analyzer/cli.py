@@ -184,7 +184,7 @@ def graph(
 
 
 @main.command(name="rules")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Also list custom rules from DIR.")
 def list_rules(output_format: str, rules_dir: tuple[str, ...]) -> None:
     """List every rule: code, name, default severity and summary."""
@@ -212,6 +212,11 @@ def list_rules(output_format: str, rules_dir: tuple[str, ...]) -> None:
             for r in rules
         ]
         click.echo(json.dumps(data, indent=2))
+        return
+    if output_format == "markdown":
+        from analyzer.engine.docs import rules_table
+
+        click.echo(rules_table(rules), nl=False)
         return
     width = max(len(r.name) for r in rules)
     for rule in rules:
