@@ -75,7 +75,8 @@ class RunbookCallCycle(Rule):
                 Related(
                     edges[edge].file.path,
                     edges[edge].call.span,
-                    f"{edges[edge].file.runbook.name} calls {edge[1]} here",  # type: ignore[union-attr]
+                    f"{edges[edge].file.runbook.name} calls "  # type: ignore[union-attr]
+                    f"{edges[edge].targets[0].runbook.name} here",  # type: ignore[union-attr]
                 )
                 for edge in cycle[1:]
             )
