@@ -41,11 +41,13 @@ class Config:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     jobs: int | None = None
     source: str | None = None
+    #: Settings that came from the command line, so errors can say where to look.
+    from_command_line: frozenset[str] = frozenset()
 
     def with_overrides(self, **overrides: Any) -> Config:
         """CLI options replace configured values (``None`` means "not given")."""
         given = {k: v for k, v in overrides.items() if v is not None and v != ()}
-        return replace(self, **given)
+        return replace(self, **given, from_command_line=frozenset(given))
 
 
 _KEYS: dict[str, str] = {
@@ -173,8 +175,14 @@ def validate_rule_keys(config: Config, known_codes: set[str], known_names: set[s
         *(("per-file-ignores", codes) for codes in config.per_file_ignores.values()),
     ):
         for selector in selectors:
-            if not known(selector):
+            if known(selector):
+                continue
+            if section in config.from_command_line:
                 raise ConfigError(
-                    f"{where}: unknown rule {selector!r} in {section}; "
+                    f"--{section}: unknown rule selector {selector!r}; "
                     "`runbook-analyzer rules` lists codes and names"
                 )
+            raise ConfigError(
+                f"{where}: unknown rule {selector!r} in {section}; "
+                "`runbook-analyzer rules` lists codes and names"
+            )
