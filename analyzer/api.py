@@ -102,7 +102,9 @@ def check_files(files: list[FileFacts], rules: list[type[Rule]], config: Config)
         for file in workspace.files:
             if rule.applies_to(file):
                 diagnostics.extend(
-                    _guarded(rule, file.path, lambda rule=rule, file=file: rule.check_file(file, context))
+                    _guarded(
+                        rule, file.path, lambda rule=rule, file=file: rule.check_file(file, context)
+                    )
                 )
     diagnostics = _apply_configuration(diagnostics, config)
     return AnalysisResult(workspace.files, workspace, _sorted_unique(diagnostics), rules)
@@ -159,7 +161,13 @@ def _sorted_unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     seen: set[tuple] = set()
     out: list[Diagnostic] = []
     for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
-        key = (diagnostic.code, diagnostic.path, diagnostic.span, diagnostic.logical, diagnostic.message)
+        key = (
+            diagnostic.code,
+            diagnostic.path,
+            diagnostic.span,
+            diagnostic.logical,
+            diagnostic.message,
+        )
         if key in seen:
             continue
         seen.add(key)

@@ -82,11 +82,31 @@ def _analyze(paths: tuple[str, ...], config: Config):  # noqa: ANN202
 
 
 _common_options = [
-    click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file to use instead of the closest one."),
+    click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False),
+        help="Configuration file to use instead of the closest one.",
+    ),
     click.option("--isolated", is_flag=True, help="Ignore configuration files."),
-    click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Directory of custom rules (repeatable)."),
-    click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: CPUs available)."),
-    click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE instead of standard output."),
+    click.option(
+        "--rules-dir",
+        multiple=True,
+        type=click.Path(file_okay=False),
+        help="Directory of custom rules (repeatable).",
+    ),
+    click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        help="Worker processes (default: CPUs available).",
+    ),
+    click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False),
+        help="Write the report to FILE instead of standard output.",
+    ),
 ]
 
 
@@ -108,11 +128,32 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format.")
-@click.option("--select", multiple=True, help="Rules to run: codes, prefixes or names, comma-separated (default: all).")
-@click.option("--ignore", multiple=True, help="Rules to skip: codes, prefixes or names, comma-separated.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), help="Lowest severity that makes the exit code 1 (default: warning).")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means an error).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    help="Rules to run: codes, prefixes or names, comma-separated (default: all).",
+)
+@click.option(
+    "--ignore", multiple=True, help="Rules to skip: codes, prefixes or names, comma-separated."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    help="Lowest severity that makes the exit code 1 (default: warning).",
+)
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when there are findings (2 still means an error).",
+)
 @click.option("--no-source", is_flag=True, help="Do not show source lines under text findings.")
 @common_options
 def check(
@@ -156,7 +197,14 @@ def check(
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["json"]), default="json", show_default=True, help="Graph format.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json"]),
+    default="json",
+    show_default=True,
+    help="Graph format.",
+)
 @common_options
 def graph(
     paths: tuple[str, ...],
@@ -184,8 +232,19 @@ def graph(
 
 
 @main.command(name="rules")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-@click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Also list custom rules from DIR.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--rules-dir",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Also list custom rules from DIR.",
+)
 def list_rules(output_format: str, rules_dir: tuple[str, ...]) -> None:
     """List every rule: code, name, default severity and summary."""
     from analyzer.engine.registry import RuleLoadError, load_rules
@@ -225,9 +284,14 @@ def list_rules(output_format: str, rules_dir: tuple[str, ...]) -> None:
 
 @main.command()
 @click.argument("rule")
-@click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Also search custom rules from DIR.")
+@click.option(
+    "--rules-dir",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Also search custom rules from DIR.",
+)
 def explain(rule: str, rules_dir: tuple[str, ...]) -> None:
-    """Show the documentation of RULE (a code such as RB101 or a name such as dynamic-asset-name)."""
+    """Show the documentation of RULE (a code such as RB101, or a rule name)."""
     from analyzer.engine.registry import RuleLoadError, load_rules
 
     try:

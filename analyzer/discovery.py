@@ -76,9 +76,7 @@ def discover(
         if root.is_file():
             language = SOURCE_SUFFIXES.get(root.suffix.lower())
             if language is None:
-                raise DiscoveryError(
-                    f"{raw}: not a runbook source (expected .ps1, .psm1 or .py)"
-                )
+                raise DiscoveryError(f"{raw}: not a runbook source (expected .ps1, .psm1 or .py)")
             source = SourceFile(display_path(root, cwd), str(root.absolute()), language)
             found[source.abspath] = source
             continue

@@ -46,8 +46,7 @@ def _newline_style(text: str) -> str:
 
 def _cp1252(data: bytes) -> str:
     return "".join(
-        _CP1252_HOLES[b] if b in _CP1252_HOLES else bytes([b]).decode("cp1252")
-        for b in data
+        _CP1252_HOLES[b] if b in _CP1252_HOLES else bytes([b]).decode("cp1252") for b in data
     )
 
 

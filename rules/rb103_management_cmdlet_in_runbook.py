@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from analyzer.rules._helpers import callee_span
+
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.frontends.ps_commands import INTERNAL_EQUIVALENT
 from analyzer.model.diagnostic import Diagnostic
 from analyzer.model.facts import FileFacts
-from analyzer.rules._helpers import callee_span
 
 
 class ManagementCmdletInRunbook(Rule):

@@ -3,11 +3,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from analyzer.rules._helpers import callee_span
+
 from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.model.diagnostic import Diagnostic
 from analyzer.model.facts import FileFacts
-from analyzer.rules._helpers import callee_span
 
 _AZURERM = re.compile(r"^([A-Za-z]+)-AzureRm(\w+)$", re.IGNORECASE)
 
@@ -62,7 +63,9 @@ class AzureRmCmdlet(Rule):
                 replacement = "Connect-AzAccount"
             yield self.diagnostic(
                 file.path,
-                callee_span(command.span, command.name) if command.logical is None else command.span,
+                callee_span(command.span, command.name)
+                if command.logical is None
+                else command.span,
                 f"{command.name} is an AzureRM cmdlet; runbooks using AzureRM stopped running "
                 f"on {data['stopped']}",
                 help=f"use the Az module's {replacement}",

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from analyzer.rules._helpers import closest, quoted_list
+
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.model.diagnostic import Diagnostic
-from analyzer.rules._helpers import closest, quoted_list
 from analyzer.workspace.workspace import Workspace
 
 

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from analyzer.rules._helpers import FILE_START
+
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.model.diagnostic import Diagnostic
 from analyzer.model.facts import FileFacts
-from analyzer.rules._helpers import FILE_START
 
 
 class ParseError(Rule):

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from analyzer.rules._helpers import FILE_START
+
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.model.diagnostic import Diagnostic
 from analyzer.model.facts import FileFacts
-from analyzer.rules._helpers import FILE_START
 
 
 class UnreadableFile(Rule):
@@ -38,7 +39,9 @@ class UnreadableFile(Rule):
     name = "unreadable-file"
     severity = "error"
     tags = ("input",)
-    examples_not_runnable = "binary input cannot be written in a docstring; see tests/test_reading.py"
+    examples_not_runnable = (
+        "binary input cannot be written in a docstring; see tests/test_reading.py"
+    )
 
     def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
         for problem in file.problems:

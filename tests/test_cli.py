@@ -22,7 +22,7 @@ CLEAN_RUNBOOK = "Connect-AzAccount -Identity\n$c = Get-AutomationConnection -Nam
 
 def invoke(args: list[str], cwd: Path) -> tuple[int, str]:
     runner = CliRunner()
-    old = os.getcwd()
+    old = Path.cwd()
     os.chdir(cwd)
     try:
         result = runner.invoke(main, args, catch_exceptions=False)
@@ -102,7 +102,9 @@ def test_unknown_format_is_usage_error(tree: Path) -> None:
 
 
 def test_select_and_ignore(tree: Path) -> None:
-    code, output = invoke(["check", "runbooks", "--select", "RB1", "--ignore", "dynamic-asset-name"], tree)
+    code, output = invoke(
+        ["check", "runbooks", "--select", "RB1", "--ignore", "dynamic-asset-name"], tree
+    )
     assert code == 0
     assert "No findings" in output
 
@@ -245,7 +247,7 @@ def test_graph_json_contract(tree: Path) -> None:
         "end_column",
         "activity",
     ]
-    warn = [r for r in report["references"] if r["runbook"] == "Warn"][0]
+    warn = next(r for r in report["references"] if r["runbook"] == "Warn")
     assert (warn["name"], warn["dynamic"], warn["expression"], warn["resolved"]) == (
         None,
         True,
@@ -302,7 +304,9 @@ def test_custom_rules_directory(tree: Path) -> None:
     (tree / "runbooks" / "Host.ps1").write_text("Write-Host 'hi'\n", encoding="utf-8")
     code, output = invoke(["check", "runbooks", "--rules-dir", "acme", "--select", "ACME"], tree)
     assert code == 0  # info is below the default fail-on
-    assert "runbooks/Host.ps1:1:1: ACME001 no-write-host: Write-Host output is lost [info]" in output
+    assert (
+        "runbooks/Host.ps1:1:1: ACME001 no-write-host: Write-Host output is lost [info]" in output
+    )
     code, output = invoke(["explain", "ACME001", "--rules-dir", "acme"], tree)
     assert code == 0 and "Write-Host output is lost" in output
 

@@ -29,7 +29,7 @@ def _labelled_files(corpus: str) -> list[Path]:
 @pytest.fixture(scope="module", params=CORPORA)
 def corpus(request: pytest.FixtureRequest) -> tuple[str, dict, dict]:
     folder = FIXTURES / "extraction" / request.param
-    cwd = os.getcwd()
+    cwd = Path.cwd()
     os.chdir(folder)
     try:
         workspace = build_workspace(["."], Config(jobs=1))

@@ -168,11 +168,19 @@ def test_powershell_saved_as_py_is_rb904(tmp_path: Path) -> None:
 
 
 def test_discovery_is_sorted_and_skips(tmp_path: Path) -> None:
-    for rel in ["b/Z.ps1", "b/a.py", "A.ps1", ".git/x.ps1", "notes.txt", "legacy/Old.ps1", "m.psm1"]:
+    for rel in [
+        "b/Z.ps1",
+        "b/a.py",
+        "A.ps1",
+        ".git/x.ps1",
+        "notes.txt",
+        "legacy/Old.ps1",
+        "m.psm1",
+    ]:
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("Write-Output 1\n", encoding="utf-8")
-    old = os.getcwd()
+    old = Path.cwd()
     os.chdir(tmp_path)
     try:
         found = [s.path for s in discover(["."], exclude=("legacy",))]

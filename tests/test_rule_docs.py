@@ -43,7 +43,7 @@ def test_rule_has_runnable_examples(rule) -> None:
 def _run_example(rule, example, tmp_path: Path) -> set[tuple[str, int]]:
     for file in example.files:
         (tmp_path / file.name).write_text(file.text, encoding="utf-8")
-    cwd = os.getcwd()
+    cwd = Path.cwd()
     os.chdir(tmp_path)
     try:
         result = analyze(["."], Config(select=(rule.code,), jobs=1))
@@ -78,6 +78,5 @@ def test_readme_rule_table_is_current() -> None:
     start = readme.index("<!-- rules-table:start -->") + len("<!-- rules-table:start -->\n")
     end = readme.index("<!-- rules-table:end -->")
     assert readme[start:end] == rules_table(RULES), (
-        "README rule table is stale: regenerate it with "
-        "`runbook-analyzer rules --format markdown`"
+        "README rule table is stale: regenerate it with `runbook-analyzer rules --format markdown`"
     )

@@ -108,7 +108,8 @@ def select_rules(
     for selector in (*select, *ignore):
         if not any(matches(rule, selector) for rule in rules):
             raise RuleLoadError(
-                f"unknown rule selector {selector!r}; `runbook-analyzer rules` lists codes and names"
+                f"unknown rule selector {selector!r}; "
+                "`runbook-analyzer rules` lists codes and names"
             )
     chosen = [r for r in rules if not select or any(matches(r, s) for s in select)]
     return [r for r in chosen if not any(matches(r, s) for s in ignore)]

@@ -70,6 +70,7 @@ _WRAPPERS = frozenset(
         "multiplicative_expression",
         "format_expression",
         "range_expression",
+        "key_expression",
     }
 )
 
@@ -554,7 +555,10 @@ class _Extractor:
         while current is not None:
             hashes = self.ctx.hashes.get((current.node_id, name))
             if hashes is not None:
-                if len(hashes) != 1 or len(self.ctx.definitions.get((current.node_id, name), [])) != 1:
+                if (
+                    len(hashes) != 1
+                    or len(self.ctx.definitions.get((current.node_id, name), [])) != 1
+                ):
                     return None
                 return self._hash_elements(hashes[0])
             current = current.parent
@@ -711,7 +715,11 @@ class _Extractor:
                 span,
             )
         )
-        tags = [t for t, on in (("positional", positional), ("whatif", "WhatIf" in binding.switches)) if on]
+        tags = [
+            t
+            for t, on in (("positional", positional), ("whatif", "WhatIf" in binding.switches))
+            if on
+        ]
         name: NameValue | None
         if value_node is not None:
             name = self._name_value(value_node, scope)  # type: ignore[arg-type]
@@ -751,15 +759,19 @@ class _Extractor:
         variable = next((c for c in node.named_children if c.type == "variable"), None)
         if variable is None:
             return
-        default = next((c for c in node.named_children if c.type == "script_parameter_default"), None)
-        value = default.named_children[-1] if default is not None and default.named_child_count else None
+        default = next(
+            (c for c in node.named_children if c.type == "script_parameter_default"), None
+        )
+        value = (
+            default.named_children[-1]
+            if default is not None and default.named_child_count
+            else None
+        )
         attributes = next((c for c in node.named_children if c.type == "attribute_list"), None)
         mandatory = False
         if attributes is not None:
             attr_text = self.ctx.text(attributes)
-            mandatory = bool(
-                re.search(r"(?i)\bmandatory\b(?!\s*=\s*\$false)", attr_text)
-            )
+            mandatory = bool(re.search(r"(?i)\bmandatory\b(?!\s*=\s*\$false)", attr_text))
         owner = self._parameter_owner(node)
         _, name = _variable_key(self.ctx.text(variable))
         definition = _Definition("parameter", value, mandatory)
@@ -789,10 +801,10 @@ class _Extractor:
         return self.scope(node)
 
     def assignment(self, node: Node) -> None:
-        left = next((c for c in node.named_children if c.type == "left_assignment_expression"), None)
-        operator = next(
-            (c for c in node.named_children if c.type == "assignment_operator"), None
+        left = next(
+            (c for c in node.named_children if c.type == "left_assignment_expression"), None
         )
+        operator = next((c for c in node.named_children if c.type == "assignment_operator"), None)
         value = next((c for c in node.named_children if c.type == "assignment_value"), None)
         if left is None:
             return
@@ -904,7 +916,11 @@ class _Extractor:
             if arguments is None and node.type == "member_access":
                 # In argument mode `$c.Item('X')` parses as a member access followed by
                 # a sibling argument list.
-                holder = node.parent if node.parent is not None and node.parent.type == "unary_expression" else node
+                holder = (
+                    node.parent
+                    if node.parent is not None and node.parent.type == "unary_expression"
+                    else node
+                )
                 following = holder.next_named_sibling
                 if following is not None and following.type == "argument_list":
                     arguments = following
@@ -963,7 +979,7 @@ class _Extractor:
             name="",
             kind=kind,
             language="powershell",
-            declarations=tuple(sorted(declarations, key=lambda d: (d.span or Span(0, 0, 0, 0)))),
+            declarations=tuple(sorted(declarations, key=lambda d: d.span or Span(0, 0, 0, 0))),
             local_commands=frozenset(self.ctx.local_commands),
         )
 
@@ -973,7 +989,12 @@ class _Extractor:
         if statements is None:
             return "powershell"
         for statement in statements.named_children:
-            if statement.type in ("comment", "empty_statement", "requires_statement", "using_statement"):
+            if statement.type in (
+                "comment",
+                "empty_statement",
+                "requires_statement",
+                "using_statement",
+            ):
                 continue
             if statement.type == "function_statement":
                 first = statement.children[0].type if statement.child_count else ""

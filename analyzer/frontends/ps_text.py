@@ -1,7 +1,7 @@
 """PowerShell lexical details that the grammar leaves to us.
 
-PowerShell's tokenizer (``CharTraits.cs``) treats the typographic quotes U+2018–U+201B as
-single quotes, U+201C–U+201E as double quotes, and the en dash, em dash and horizontal bar
+PowerShell's tokenizer (``CharTraits.cs``) treats the typographic quotes U+2018 to U+201B as
+single quotes, U+201C to U+201E as double quotes, and the en dash, em dash and horizontal bar
 as parameter dashes. The tree-sitter grammars do not, so names written with them arrive as
 bare tokens and are unquoted here.
 """
@@ -96,7 +96,7 @@ def here_string_body(text: str) -> tuple[str, int, int] | None:
 
 
 def parameter_name(token: str) -> tuple[str, bool] | None:
-    """``-Name`` / ``–Name:`` → (``Name``, colon-bound) if the token is a parameter."""
+    """``-Name`` / ``-Name:`` (any dash) → (``Name``, colon-bound) if it is a parameter."""
     if len(token) < 2 or token[0] not in DASHES:
         return None
     body = token[1:]

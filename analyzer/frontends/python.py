@@ -19,7 +19,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from analyzer.frontends.treesitter import captures, parser
-from analyzer.model.facts import AssetRef, CommandUse, FieldUse, FileFacts, Import, NameValue, Problem, Runbook
+from analyzer.model.facts import (
+    AssetRef,
+    CommandUse,
+    FieldUse,
+    FileFacts,
+    Import,
+    NameValue,
+    Problem,
+    Runbook,
+)
 from analyzer.model.span import LineIndex, Span
 
 if TYPE_CHECKING:
@@ -270,9 +279,7 @@ class _Extractor:
                     if name is None or alias is None:
                         continue
                     module = self.text(name)
-                    self.facts.imports.append(
-                        Import(module, (), self.text(alias), self.span(node))
-                    )
+                    self.facts.imports.append(Import(module, (), self.text(alias), self.span(node)))
                     if module == MODULE:
                         self.module_aliases.add(self.text(alias))
                     scope_names.append((self.text(alias), child))
@@ -545,13 +552,19 @@ class _Extractor:
                         continue
                     name = self.text(key)
                 else:
-                    if argument.type in ("list_splat", "dictionary_splat") or position >= len(order):
+                    if argument.type in ("list_splat", "dictionary_splat") or position >= len(
+                        order
+                    ):
                         break
                     name, value = order[position], argument
                     position += 1
                 passed.setdefault((scope.node_id, name), set()).add(lookup(value))
         for key, indexes in passed.items():
-            if len(indexes) == 1 and None not in indexes and len(self.definitions.get(key, [])) == 1:
+            if (
+                len(indexes) == 1
+                and None not in indexes
+                and len(self.definitions.get(key, [])) == 1
+            ):
                 connection_vars[key] = next(iter(indexes))  # type: ignore[arg-type]
 
     # ---------------------------------------------------------------- verdicts

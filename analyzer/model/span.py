@@ -37,7 +37,7 @@ class LineIndex:
     not start lines (editors and SARIF agree with this; ``str.splitlines`` does not).
     """
 
-    __slots__ = ("_data", "_line_starts", "_ascii")
+    __slots__ = ("_ascii", "_data", "_line_starts")
 
     def __init__(self, data: bytes) -> None:
         self._data = data

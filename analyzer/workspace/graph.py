@@ -82,16 +82,18 @@ def build_graph(workspace: Workspace) -> networkx.DiGraph:
                 continue
             target = runbook_ids.setdefault(name.lower(), runbook_node(name))
             if target not in graph:
-                graph.add_node(
-                    target, type="runbook", name=name, kind=None, paths=[], missing=True
-                )
+                graph.add_node(target, type="runbook", name=name, kind=None, paths=[], missing=True)
         edge = calls.setdefault((source, target), {"relation": "calls", "forms": set(), "count": 0})
         edge["forms"].add(resolved.call.form)
         edge["count"] += 1
 
     for (source, target), data in sorted(uses.items()):
         graph.add_edge(
-            source, target, relation="uses", operations=sorted(data["operations"]), count=data["count"]
+            source,
+            target,
+            relation="uses",
+            operations=sorted(data["operations"]),
+            count=data["count"],
         )
     for (source, target), data in sorted(calls.items()):
         graph.add_edge(
@@ -178,7 +180,13 @@ def dependency_report(workspace: Workspace) -> dict[str, Any]:
         "assets": sorted(assets, key=lambda a: (a["kind"], a["name"].lower(), a["name"])),
         "references": sorted(
             references,
-            key=lambda r: (r["path"], r["line"] or 0, r["column"] or 0, r["activity"] or "", r["kind"]),
+            key=lambda r: (
+                r["path"],
+                r["line"] or 0,
+                r["column"] or 0,
+                r["activity"] or "",
+                r["kind"],
+            ),
         ),
         "calls": sorted(
             calls, key=lambda c: (c["path"], c["line"] or 0, c["column"] or 0, c["activity"] or "")

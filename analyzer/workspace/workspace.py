@@ -73,7 +73,9 @@ class Workspace:
             targets = tuple(self.find_runbook(name))
             if targets:
                 resolved.append(ResolvedCall(file, candidate, targets))
-        resolved.sort(key=lambda r: (r.call.span.line, r.call.span.column) if r.call.span else (0, 0))
+        resolved.sort(
+            key=lambda r: (r.call.span.line, r.call.span.column) if r.call.span else (0, 0)
+        )
         return resolved
 
     def calls(self, file: FileFacts) -> list[ResolvedCall]:
