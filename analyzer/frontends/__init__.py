@@ -28,7 +28,7 @@ def analyze_text(path: str, text: str, language: str) -> FileFacts:
     actual = language
     mismatch: Problem | None = None
     if language in ("powershell", "python"):
-        sniffed = sniff(text)
+        sniffed = sniff(text, language)
         if sniffed is not None and sniffed != language:
             actual = sniffed
             mismatch = Problem(

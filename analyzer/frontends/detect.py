@@ -40,8 +40,23 @@ _POWERSHELL_LINES = re.compile(
 )
 
 
-def sniff(text: str) -> str | None:
-    """``python`` or ``powershell`` when the content clearly is that language, else None."""
+#: Cheap whole-text probes: without them the line vote is skipped (almost every file).
+_PYTHON_HINT = re.compile(
+    r"^[ \t]*(?:import[ \t]+\w|from[ \t]+[\w.]+[ \t]+import\b|def[ \t]+\w+[ \t]*\()", re.M
+)
+_POWERSHELL_HINT = re.compile(r"\$\w+|^[ \t]*param[ \t]*\(|\b[A-Za-z]+-[A-Za-z]+\b", re.M | re.I)
+
+
+def sniff(text: str, declared: str | None = None) -> str | None:
+    """``python`` or ``powershell`` when the content clearly is that language, else None.
+
+    ``declared`` is the language the extension implies; only the other language is
+    looked for, and only when a cheap probe says it might be there.
+    """
+    if declared == "powershell" and not _PYTHON_HINT.search(text):
+        return None
+    if declared == "python" and not _POWERSHELL_HINT.search(text):
+        return None
     python = powershell = 0
     for line in text.splitlines()[:400]:
         stripped = line.strip()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from analyzer.frontends import ps_text
 from analyzer.frontends.ps_commands import CMDLETS, Binding, CmdletSpec, Element, bind
@@ -39,16 +39,22 @@ if TYPE_CHECKING:
 
 _QUERY = """
 (command) @command
+(command_parameter) @command_parameter
 (function_statement) @function
 (assignment_expression) @assignment
 (script_parameter) @parameter
+(foreach_statement) @foreach
+(inlinescript_statement) @inlinescript
+(ERROR) @error
+(MISSING) @missing
+"""
+
+#: Field reads matter only in files that look up a connection; the other files are spared
+#: a Python object for every member access they contain.
+_FIELD_QUERY = """
 (member_access) @member
 (element_access) @element
 (invocation_expression) @invocation
-(foreach_statement) @foreach
-(hash_literal_expression) @hash
-(ERROR) @error
-(MISSING) @missing
 """
 
 #: Nodes that only wrap a single meaningful child.
@@ -140,6 +146,8 @@ _FALLBACK_LOOKUP = re.compile(
     r"(?:\s|`\r?\n)+(?:[-\u2013\u2014\u2015]name(?::|(?:\s|`\r?\n)+))?"
     r"(['\u2018\u2019\"\u201c\u201d]?)([A-Za-z0-9_.\- ]+?)\2(?=[\s;)}]|$)"
 )
+_BARE_NAME = re.compile(r"[A-Za-z_][\w-]*")
+_MANDATORY = re.compile(r"(?i)\bmandatory\b(?!\s*=\s*\$false)")
 _INLINE_SCRIPT = re.compile(r"(?i)(?:^|[\\/])([^\\/]+)\.ps1$")
 _SCOPED_VARIABLE = re.compile(r"^(?:(\w+):)?(.*)$")
 
@@ -189,9 +197,24 @@ class _Context:
     #: Lines of the original text when it differs from what was parsed.
     original_lines: list[str] | None = None
     scopes: dict[int, _Scope] = field(default_factory=dict)
-    definitions: dict[tuple[int, str], list[_Definition]] = field(default_factory=dict)
-    hashes: dict[tuple[int, str], list[Node]] = field(default_factory=dict)
+    #: Variable name → the nodes that define it, recorded cheaply while scanning; their
+    #: scopes are only worked out for the few names a dynamic reference asks about.
+    raw_definitions: dict[str, list[tuple[str, Node]]] = field(default_factory=dict)
+    raw_hashes: dict[str, list[Node]] = field(default_factory=dict)
+    materialize: Any = None
+    _grouped: dict[str, dict[int, list[_Definition]]] = field(default_factory=dict)
     local_commands: set[str] = field(default_factory=set)
+
+    def definitions(self, scope_id: int, name: str) -> list[_Definition] | None:
+        """Definitions of ``name`` that belong to the scope ``scope_id``."""
+        grouped = self._grouped.get(name)
+        if grouped is None:
+            grouped = {}
+            for kind, node in self.raw_definitions.get(name, ()):
+                scope, definition = self.materialize(kind, node)
+                grouped.setdefault(scope.node_id, []).append(definition)
+            self._grouped[name] = grouped
+        return grouped.get(scope_id)
 
     def text(self, node: Node) -> str:
         if self.original_lines is None:
@@ -346,7 +369,7 @@ class _Resolver:
             while start is not None and start.parent is not None:
                 start = start.parent
         while start is not None:
-            definitions = self.ctx.definitions.get((start.node_id, name))
+            definitions = self.ctx.definitions(start.node_id, name)
             if definitions:
                 return self._evaluate(name, definitions, start, at, depth)
             if start.kind == "inlinescript":
@@ -413,7 +436,13 @@ class _Extractor:
         self.facts = FileFacts(path=path, runbook=None, text=text)
         self._scope_of_node: dict[int, _Scope] = {}
         self._connection_vars: dict[tuple[int, str], int] = {}
+        self._connection_names: set[str] = set()
         self._command_ref: dict[int, int] = {}
+        self._command_nodes: dict[int, Node] = {}
+        self._parameters_by_elements: dict[int, list[str]] = {}
+        self._workflow_ranges: list[tuple[int, int]] = []
+        self._inlinescript_ranges: list[tuple[int, int]] = []
+        self.ctx.materialize = self._materialize
 
     # ----------------------------------------------------------------- scopes
     def scope(self, node: Node) -> _Scope:
@@ -553,14 +582,14 @@ class _Extractor:
         _, name = _variable_key(splat.text)
         current: _Scope | None = scope
         while current is not None:
-            hashes = self.ctx.hashes.get((current.node_id, name))
-            if hashes is not None:
-                if (
-                    len(hashes) != 1
-                    or len(self.ctx.definitions.get((current.node_id, name), [])) != 1
-                ):
+            definitions = self.ctx.definitions(current.node_id, name)
+            if definitions:
+                if len(definitions) != 1 or definitions[0].value is None:
                     return None
-                return self._hash_elements(hashes[0])
+                value = _unwrap(definitions[0].value)
+                if value.type != "hash_literal_expression":
+                    return None
+                return self._hash_elements(value)
             current = current.parent
         return None
 
@@ -613,28 +642,28 @@ class _Extractor:
         else:
             name = raw_name
         lowered = name.lower()
-        scope = self.scope(command)
         spec = CMDLETS.get(lowered)
         if spec is not None and lowered not in self.ctx.local_commands:
+            scope = self.scope(command)
             self._cmdlet(spec, raw_name, name_node, command, self._elements(elements_node), scope)
             return
-        elements = self._elements(elements_node)
+        # Ordinary commands are the vast majority: record them without binding arguments
+        # or working out scopes.
         self.facts.commands.append(
-            CommandUse(
-                name,
-                tuple(e.text for e in elements if e.type == "param"),
-                self.ctx.span(name_node),
-            )
+            CommandUse(name, self._parameter_names(elements_node), self.ctx.span(name_node))
         )
-        if self._inline_child(raw_name, name, name_node, command, scope):
+        if self._inline_child(raw_name, name, name_node, command):
             return
-        self._dsc_property_value(elements_node, scope)
+        if elements_node is not None and self._starts_with_equals(elements_node):
+            self._dsc_property_value(elements_node, self.scope(command))
+            return
         if (
-            self._in_kind(scope, "workflow")
-            and not self._in_kind(scope, "inlinescript")
+            self._workflow_ranges
             and name_node.type == "command_name"
-            and re.fullmatch(r"[A-Za-z_][\w-]*", name)
             and lowered not in self.ctx.local_commands
+            and _BARE_NAME.fullmatch(name)
+            and self._inside(command, self._workflow_ranges)
+            and not self._inside(command, self._inlinescript_ranges)
         ):
             self.facts.candidate_calls.append(
                 RunbookCall(
@@ -642,9 +671,42 @@ class _Extractor:
                     "bare",
                     NameValue(name, None, None, self.ctx.span(name_node)),
                     self.ctx.span(name_node),
-                    tags=self._tags(scope),
+                    tags=frozenset({"workflow"}),
                 )
             )
+
+    @staticmethod
+    def _inside(node: Node, ranges: list[tuple[int, int]]) -> bool:
+        start = node.start_byte
+        return any(low <= start < high for low, high in ranges)
+
+    def _parameter_names(self, elements_node: Node | None) -> tuple[str, ...]:
+        if elements_node is None:
+            return ()
+        return tuple(self._parameters_by_elements.get(elements_node.id, ()))
+
+    def _index_parameters(self, parameters: list[Node]) -> None:
+        """Parameter names per command, from one query capture instead of a walk per
+        command (typographic dashes are already ASCII in the parsed text)."""
+        data = self.ctx.data
+        index = self._parameters_by_elements
+        for node in parameters:
+            parent = node.parent
+            if parent is None:
+                continue
+            text = data[node.start_byte + 1 : node.end_byte].decode("utf-8", "replace")
+            index.setdefault(parent.id, []).append(text.rstrip(":"))
+
+    def _starts_with_equals(self, elements_node: Node) -> bool:
+        for child in elements_node.children:
+            if child.type == "command_argument_sep":
+                continue
+            return (
+                child.type == "generic_token"
+                and child.end_byte - child.start_byte == 1
+                and (self.ctx.data[child.start_byte] == 0x3D)
+            )
+        return False
 
     def _dsc_property_value(self, elements_node: Node | None, scope: _Scope) -> None:
         """``Credential = Get-AutomationPSCredential -Name 'X'`` inside a DSC resource block
@@ -668,12 +730,13 @@ class _Extractor:
                 return
             return
 
-    def _inline_child(
-        self, raw_name: str, name: str, name_node: Node, command: Node, scope: _Scope
-    ) -> bool:
+    def _inline_child(self, raw_name: str, name: str, name_node: Node, command: Node) -> bool:
+        if not name.lower().endswith(".ps1"):
+            return False
         match = _INLINE_SCRIPT.search(name)
         if match is None or not re.search(r"[\\/]", name):
             return False
+        scope = self.scope(command)
         stem = match.group(1)
         if "$" in stem:
             child = NameValue(None, raw_name, None, self.ctx.span(name_node))
@@ -740,6 +803,7 @@ class _Extractor:
                 return
             tags.append("enumeration")
         self._command_ref[command.id] = len(self.facts.refs)
+        self._command_nodes[command.id] = command
         self.facts.refs.append(
             AssetRef(
                 spec.kind,  # type: ignore[arg-type]
@@ -755,29 +819,69 @@ class _Extractor:
         return self.ctx.index.span(first.start_point, last.end_point)
 
     # ------------------------------------------------------------- definitions
+    def _register(self, kind: str, variable_text: str, node: Node) -> None:
+        _, name = _variable_key(variable_text)
+        self.ctx.raw_definitions.setdefault(name, []).append((kind, node))
+
     def parameter(self, node: Node) -> None:
         variable = next((c for c in node.named_children if c.type == "variable"), None)
-        if variable is None:
+        if variable is not None:
+            self._register("parameter", self.ctx.text(variable), node)
+
+    def assignment(self, node: Node) -> None:
+        left = node.named_children[0] if node.named_child_count else None
+        if left is None or left.type != "left_assignment_expression":
             return
-        default = next(
-            (c for c in node.named_children if c.type == "script_parameter_default"), None
-        )
-        value = (
-            default.named_children[-1]
-            if default is not None and default.named_child_count
-            else None
-        )
-        attributes = next((c for c in node.named_children if c.type == "attribute_list"), None)
-        mandatory = False
-        if attributes is not None:
-            attr_text = self.ctx.text(attributes)
-            mandatory = bool(re.search(r"(?i)\bmandatory\b(?!\s*=\s*\$false)", attr_text))
-        owner = self._parameter_owner(node)
-        _, name = _variable_key(self.ctx.text(variable))
-        definition = _Definition("parameter", value, mandatory)
-        if value is None:
-            definition = _Definition("other", None, mandatory)
-        self.ctx.definitions.setdefault((owner.node_id, name), []).append(definition)
+        target = self._assignment_target(left)
+        if target is not None:
+            self._register("assignment", self.ctx.text(target), node)
+            return
+        for variable in self._variables_in(left):
+            self._register("other", self.ctx.text(variable), node)
+
+    @staticmethod
+    def _assignment_target(left: Node) -> Node | None:
+        target = _unwrap(left.named_children[0]) if left.named_child_count == 1 else left
+        if target.type == "cast_expression":
+            inner = target.named_children[-1] if target.named_child_count else target
+            target = _unwrap(inner)
+        return target if target.type == "variable" else None
+
+    def foreach(self, node: Node) -> None:
+        variable = next((c for c in node.named_children if c.type == "variable"), None)
+        if variable is not None:
+            self._register("other", self.ctx.text(variable), node)
+
+    def _materialize(self, kind: str, node: Node) -> tuple[_Scope, _Definition]:
+        """Owner scope and meaning of one registered definition (computed on demand)."""
+        if kind == "parameter":
+            default = next(
+                (c for c in node.named_children if c.type == "script_parameter_default"), None
+            )
+            value = (
+                default.named_children[-1]
+                if default is not None and default.named_child_count
+                else None
+            )
+            attributes = next((c for c in node.named_children if c.type == "attribute_list"), None)
+            mandatory = attributes is not None and bool(
+                _MANDATORY.search(self.ctx.text(attributes))
+            )
+            return self._parameter_owner(node), _Definition("parameter", value, mandatory)
+        if kind == "assignment":
+            left = node.named_children[0]
+            target = self._assignment_target(left)
+            operator = next(
+                (c for c in node.named_children if c.type == "assignment_operator"), None
+            )
+            value = next((c for c in node.named_children if c.type == "assignment_value"), None)
+            simple = operator is not None and self.ctx.text(operator) == "=" and value is not None
+            qualifier = _variable_key(self.ctx.text(target))[0] if target is not None else ""
+            owner = self._root_scope() if qualifier in ("script", "global") else self.scope(node)
+            if simple:
+                return owner, _Definition("assignment", value)
+            return owner, _Definition("other", None)
+        return self.scope(node), _Definition("other", None)
 
     def _parameter_owner(self, node: Node) -> _Scope:
         """Parameters belong to the function whose param block holds them, not to a scope
@@ -800,43 +904,6 @@ class _Extractor:
             return self._make_scope(current, kind)
         return self.scope(node)
 
-    def assignment(self, node: Node) -> None:
-        left = next(
-            (c for c in node.named_children if c.type == "left_assignment_expression"), None
-        )
-        operator = next((c for c in node.named_children if c.type == "assignment_operator"), None)
-        value = next((c for c in node.named_children if c.type == "assignment_value"), None)
-        if left is None:
-            return
-        scope = self.scope(node)
-        target = _unwrap(left.named_children[0]) if left.named_child_count == 1 else left
-        if target.type == "cast_expression":
-            inner = target.named_children[-1] if target.named_child_count else target
-            target = _unwrap(inner)
-        simple = (
-            target.type == "variable"
-            and operator is not None
-            and self.ctx.text(operator) == "="
-            and value is not None
-        )
-        if target.type == "variable":
-            qualifier, name = _variable_key(self.ctx.text(target))
-            owner = scope
-            if qualifier in ("script", "global"):
-                owner = self._root_scope()
-            definition = _Definition("assignment" if simple else "other", value if simple else None)
-            self.ctx.definitions.setdefault((owner.node_id, name), []).append(definition)
-            if simple and value is not None:
-                inner = _unwrap(value)
-                if inner.type == "hash_literal_expression":
-                    self.ctx.hashes.setdefault((owner.node_id, name), []).append(inner)
-            return
-        for variable in self._variables_in(left):
-            _, name = _variable_key(self.ctx.text(variable))
-            self.ctx.definitions.setdefault((scope.node_id, name), []).append(
-                _Definition("other", None)
-            )
-
     def _variables_in(self, node: Node) -> list[Node]:
         found: list[Node] = []
         stack = [node]
@@ -848,39 +915,38 @@ class _Extractor:
                 stack.extend(current.named_children)
         return found
 
-    def foreach(self, node: Node) -> None:
-        variable = next((c for c in node.named_children if c.type == "variable"), None)
-        if variable is None:
-            return
-        _, name = _variable_key(self.ctx.text(variable))
-        scope = self.scope(node)
-        self.ctx.definitions.setdefault((scope.node_id, name), []).append(
-            _Definition("other", None)
-        )
-
     # ------------------------------------------------------------------ fields
     def _connection_variables(self) -> None:
         """Variables holding the result of exactly one connection lookup."""
-        for (scope_id, name), definitions in self.ctx.definitions.items():
-            if len(definitions) != 1 or definitions[0].value is None:
-                continue
-            value = _unwrap(definitions[0].value)
-            if value.type != "command":
-                continue
-            index = self._command_ref.get(value.id)
-            if index is None:
-                continue
+        for command_id, index in self._command_ref.items():
             ref = self.facts.refs[index]
-            if ref.kind == "connection" and ref.operation == "get":
-                self._connection_vars[(scope_id, name)] = index
+            if ref.kind != "connection" or ref.operation != "get":
+                continue
+            node: Node | None = self._command_nodes[command_id].parent
+            while node is not None and node.type in _WRAPPERS:
+                node = node.parent
+            if node is None or node.type != "assignment_expression":
+                continue
+            left = node.named_children[0] if node.named_child_count else None
+            target = self._assignment_target(left) if left is not None else None
+            if target is None:
+                continue
+            owner, definition = self._materialize("assignment", node)
+            _, name = _variable_key(self.ctx.text(target))
+            definitions = self.ctx.definitions(owner.node_id, name) or []
+            if len(definitions) == 1 and definition.value is not None:
+                self._connection_vars[(owner.node_id, name)] = index
+                self._connection_names.add(name)
 
     def _connection_ref(self, variable: Node) -> int | None:
         qualifier, name = _variable_key(self.ctx.text(variable))
+        if name not in self._connection_names:
+            return None
         scope: _Scope | None = self.scope(variable)
         if qualifier == "using" and scope is not None:
             scope = self.resolver._outside_inlinescript(scope)
         while scope is not None:
-            if (scope.node_id, name) in self.ctx.definitions:
+            if self.ctx.definitions(scope.node_id, name):
                 return self._connection_vars.get((scope.node_id, name))
             if scope.kind == "inlinescript":
                 return None
@@ -1016,21 +1082,21 @@ class _Extractor:
             target = next((s for s in self.ctx.scopes.values() if s.kind == wanted), None)
         if target is None:
             return ()
-        out: list[Parameter] = []
-        for (scope_id, name), definitions in self.ctx.definitions.items():
-            if scope_id != target.node_id:
-                continue
-            for definition in definitions:
-                if definition.kind == "parameter" or (
-                    definition.kind == "other" and definition.mandatory
-                ):
-                    default = None
-                    if definition.value is not None:
-                        literal = self.resolver.literal(definition.value)
-                        default = literal[0] if literal else self.ctx.text(definition.value)
-                    out.append(Parameter(name, default, definition.mandatory))
-                    break
-        return tuple(out)
+        out: list[tuple[int, Parameter]] = []
+        for name, entries in self.ctx.raw_definitions.items():
+            for kind_, node in entries:
+                if kind_ != "parameter":
+                    continue
+                scope, definition = self._materialize(kind_, node)
+                if scope.node_id != target.node_id:
+                    continue
+                default = None
+                if definition.value is not None:
+                    literal = self.resolver.literal(definition.value)
+                    default = literal[0] if literal else self.ctx.text(definition.value)
+                out.append((node.start_byte, Parameter(name, default, definition.mandatory)))
+                break
+        return tuple(p for _, p in sorted(out, key=lambda item: item[0]))
 
     # ----------------------------------------------------------------- problems
     def problems(self, errors: list[Node], missing: list[Node]) -> None:
@@ -1163,18 +1229,29 @@ class _Extractor:
         functions = found.get("function", [])
         commands = sorted(found.get("command", []), key=lambda n: n.start_byte)
         runbook = self.structure(functions, commands)
+        self._workflow_ranges = [
+            (f.start_byte, f.end_byte)
+            for f in functions
+            if f.child_count and f.children[0].type == "workflow"
+        ]
+        self._inlinescript_ranges = [
+            (n.start_byte, n.end_byte) for n in found.get("inlinescript", [])
+        ]
         for node in found.get("parameter", []):
             self.parameter(node)
         for node in found.get("assignment", []):
             self.assignment(node)
         for node in found.get("foreach", []):
             self.foreach(node)
+        self._index_parameters(found.get("command_parameter", []))
         for node in commands:
             self.command(node)
         self._connection_variables()
-        for kind in ("member", "element", "invocation"):
-            for node in found.get(kind, []):
-                self.field_access(node)
+        if any(r.kind == "connection" for r in self.facts.refs):
+            accesses = captures("powershell", _FIELD_QUERY, self.tree.root_node)
+            for kind in ("member", "element", "invocation"):
+                for node in accesses.get(kind, []):
+                    self.field_access(node)
         errors = found.get("error", [])
         self.problems(errors, found.get("missing", []))
         if errors:

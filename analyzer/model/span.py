@@ -37,7 +37,7 @@ class LineIndex:
     not start lines (editors and SARIF agree with this; ``str.splitlines`` does not).
     """
 
-    __slots__ = ("_ascii", "_data", "_line_starts")
+    __slots__ = ("_ascii", "_ascii_rows", "_data", "_line_starts")
 
     def __init__(self, data: bytes) -> None:
         self._data = data
@@ -49,6 +49,7 @@ class LineIndex:
             pos = find(b"\n", pos + 1)
         self._line_starts = starts
         self._ascii = data.isascii()
+        self._ascii_rows: dict[int, bool] = {}
 
     @property
     def line_count(self) -> int:
@@ -59,6 +60,14 @@ class LineIndex:
         if self._ascii or byte_column == 0:
             return byte_column + 1
         start = self._line_starts[row] if row < len(self._line_starts) else len(self._data)
+        ascii_row = self._ascii_rows.get(row)
+        if ascii_row is None:
+            end = (
+                self._line_starts[row + 1] if row + 1 < len(self._line_starts) else len(self._data)
+            )
+            ascii_row = self._ascii_rows[row] = self._data[start:end].isascii()
+        if ascii_row:
+            return byte_column + 1
         chunk = self._data[start : start + byte_column]
         return len(chunk.decode("utf-8", errors="replace")) + 1
 
