@@ -58,9 +58,15 @@ def decode(data: bytes) -> DecodedText:
             try:
                 text = body.decode(encoding)
             except UnicodeDecodeError as exc:
+                name = encoding.upper()
+                if exc.end >= len(body) and "truncated" in exc.reason:
+                    raise DecodeError(
+                        f"the file starts with a {name} byte order mark but ends in the "
+                        "middle of a character: it is truncated"
+                    ) from None
                 raise DecodeError(
-                    f"the file starts with a {encoding.upper()} byte order mark but byte "
-                    f"{exc.start + len(bom)} is not valid {encoding.upper()}"
+                    f"the file starts with a {name} byte order mark but byte "
+                    f"{exc.start + len(bom)} is not valid {name}"
                 ) from None
             if "\x00" in text:
                 raise DecodeError(f"the {encoding.upper()} text contains NUL characters")

@@ -58,13 +58,16 @@ class ManagementCmdletInRunbook(Rule):
             if ref.operation != "management" or ref.name is None or "enumeration" in ref.tags:
                 continue
             internal = INTERNAL_EQUIVALENT[ref.kind]
+            where = (
+                "a DSC configuration" if file.runbook.kind == "dsc-configuration" else "a runbook"
+            )
             shown = ref.name.literal or ref.name.resolved
             argument = f" -Name '{shown}'" if shown else ""
             yield self.diagnostic(
                 file.path,
                 callee_span(ref.span, ref.callee) if ref.logical is None else ref.span,
                 f"{ref.callee} returns the {ref.kind}'s metadata, not its value; "
-                f"inside a runbook use {internal}",
+                f"inside {where} use {internal}",
                 help=f"replace it with `{internal}{argument}`",
                 logical=ref.logical,
             )

@@ -59,7 +59,11 @@ class RunbookNameMismatch(Rule):
         if not declared or any(d.name.lower() == runbook.name.lower() for d in declared):
             return
         first = declared[0]
-        others = f" (nor do {len(declared) - 1} more in this file)" if len(declared) > 1 else ""
+        others = ""
+        if len(declared) == 2:
+            others = f" (nor does the other {keyword} in this file)"
+        elif len(declared) > 2:
+            others = f" (nor do the other {len(declared) - 1} in this file)"
         yield self.diagnostic(
             file.path,
             first.span,

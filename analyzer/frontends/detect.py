@@ -47,6 +47,11 @@ _PYTHON_HINT = re.compile(
 _POWERSHELL_HINT = re.compile(r"\$\w+|^[ \t]*param[ \t]*\(|\b[A-Za-z]+-[A-Za-z]+\b", re.M | re.I)
 
 
+_POWERSHELL_NON_CODE = re.compile(
+    r"""@'[ \t]*\r?\n.*?\n[ \t]*'@|@"[ \t]*\r?\n.*?\n[ \t]*"@|<\#.*?\#>""", re.S
+)
+
+
 def sniff(text: str, declared: str | None = None) -> str | None:
     """``python`` or ``powershell`` when the content clearly is that language, else None.
 
@@ -57,6 +62,10 @@ def sniff(text: str, declared: str | None = None) -> str | None:
         return None
     if declared == "python" and not _POWERSHELL_HINT.search(text):
         return None
+    if declared == "powershell":
+        # Here-strings and block comments hold data and prose (INI files, help text), not
+        # code; their lines must not vote.
+        text = _POWERSHELL_NON_CODE.sub("\n", text)
     python = powershell = 0
     for line in text.splitlines()[:400]:
         stripped = line.strip()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from analyzer.frontends import ps_text
+from analyzer.frontends.common import merge_conflicts
 from analyzer.frontends.ps_commands import CMDLETS, Binding, CmdletSpec, Element, bind
 from analyzer.frontends.treesitter import captures, parser
 from analyzer.model.facts import (
@@ -140,12 +141,14 @@ _HASHTABLE_MEMBERS = frozenset(
     }
 )
 
-_MERGE_MARKER = re.compile(rb"^(<{7}|={7}|>{7})(?: |\r?$)", re.MULTILINE)
 _FALLBACK_LOOKUP = re.compile(
     r"(?i)\b(get-automation(?:variable|connection|pscredential|certificate)|set-automationvariable)"
     r"(?:\s|`\r?\n)+(?:[-\u2013\u2014\u2015]name(?::|(?:\s|`\r?\n)+))?"
     r"(['\u2018\u2019\"\u201c\u201d]?)([A-Za-z0-9_.\- ]+?)\2(?=[\s;)}]|$)"
 )
+_THROTTLE_LIMIT = re.compile(r"(?is)-throttlelimit\s*\S+")
+_LABELLED_JUMP = re.compile(r"(?i)(?:break|continue)\s+[A-Za-z_]\w*")
+_JAGGED_TYPE = re.compile(r"\[[\w.]+(?:\[\])+\]")
 _BARE_NAME = re.compile(r"[A-Za-z_][\w-]*")
 _MANDATORY = re.compile(r"(?i)\bmandatory\b(?!\s*=\s*\$false)")
 _INLINE_SCRIPT = re.compile(r"(?i)(?:^|[\\/])([^\\/]+)\.ps1$")
@@ -1100,7 +1103,7 @@ class _Extractor:
 
     # ----------------------------------------------------------------- problems
     def problems(self, errors: list[Node], missing: list[Node]) -> None:
-        problems = self._merge_conflicts()
+        problems = merge_conflicts(self.ctx.data, self.ctx.index)
         if problems:
             # Everything else the parser stumbles on follows from the conflict markers.
             self.facts.problems.extend(problems)
@@ -1134,49 +1137,21 @@ class _Extractor:
             )
         self.facts.problems.extend(problems)
 
-    def _merge_conflicts(self) -> list[Problem]:
-        """One problem per conflict block (``<<<<<<<`` … ``>>>>>>>``), at its first line."""
-        problems: list[Problem] = []
-        open_start: int | None = None
-        for match in _MERGE_MARKER.finditer(self.ctx.data):
-            marker = match.group(1)[:1]
-            if marker == b"<":
-                open_start = match.start()
-                continue
-            if marker == b">" and open_start is not None:
-                first = self.ctx.index.span_of_bytes(open_start, open_start + 7)
-                last = self.ctx.index.offset_to_point(match.start())[0] + 1
-                problems.append(
-                    Problem(
-                        "RB901",
-                        f"unresolved merge conflict (lines {first.line}-{last}): the file "
-                        "cannot be parsed; lookups on both sides are still reported",
-                        first,
-                        "resolve the conflict and remove the <<<<<<<, ======= and >>>>>>> lines",
-                    )
-                )
-                open_start = None
-        if open_start is not None:
-            problems.append(
-                Problem(
-                    "RB901",
-                    "merge conflict marker without its closing >>>>>>> line",
-                    self.ctx.index.span_of_bytes(open_start, open_start + 7),
-                    "resolve the conflict and remove the conflict marker lines",
-                )
-            )
-        return problems
-
     def _grammar_gap(self, node: Node) -> bool:
         """Valid PowerShell the grammar cannot parse; not the user's syntax error."""
         parent = node.parent
-        text = self.ctx.text(node)
+        text = self.ctx.text(node).strip()
         # ``foreach -parallel -throttlelimit 5 (...)`` in workflows.
-        return bool(
-            parent is not None
-            and parent.type == "foreach_statement"
-            and re.fullmatch(r"(?is)[-\u2013\u2014\u2015]throttlelimit\s*\S+", text.strip())
-        )
+        if parent is not None and parent.type == "foreach_statement":
+            return bool(_THROTTLE_LIMIT.fullmatch(text))
+        # Loop labels: ``break Outer`` / ``continue Outer``.
+        if _LABELLED_JUMP.fullmatch(text):
+            return True
+        # Jagged array types: ``[string[][]]``.
+        if text and set(text) <= {"[", "]", " "}:
+            line = self.ctx.index.line_bytes(node.start_point[0]).decode("utf-8", "replace")
+            return bool(_JAGGED_TYPE.search(line))
+        return False
 
     def fallback_lookups(self, errors: list[Node]) -> None:
         """Lookups inside regions the parser could not structure, found by a text scan."""

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from analyzer.frontends.common import merge_conflicts
 from analyzer.frontends.treesitter import captures, parser
 from analyzer.model.facts import (
     AssetRef,
@@ -582,6 +583,10 @@ class _Extractor:
         return bool(_PY2_SHEBANG.match(first_line))
 
     def problems(self, errors: list[Node], missing: list[Node]) -> None:
+        conflicts = merge_conflicts(self.data, self.index)
+        if conflicts:
+            self.facts.problems.extend(conflicts)
+            return
         last_end = -1
         for node in sorted(errors, key=lambda n: (n.start_byte, -n.end_byte)):
             if node.start_byte < last_end:

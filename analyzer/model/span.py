@@ -80,6 +80,14 @@ class LineIndex:
             self.column(end_point[0], end_point[1]),
         )
 
+    def line_bytes(self, row: int) -> bytes:
+        """Raw bytes of a 0-based row, without its line feed."""
+        starts = self._line_starts
+        if row >= len(starts):
+            return b""
+        end = starts[row + 1] - 1 if row + 1 < len(starts) else len(self._data)
+        return self._data[starts[row] : end]
+
     def offset_to_point(self, offset: int) -> tuple[int, int]:
         """0-based (row, byte column) for a byte offset; used by the textual fallbacks."""
         import bisect
