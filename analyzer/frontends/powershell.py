@@ -347,10 +347,15 @@ class _Resolver:
         cursor = content_start
         for child in node.named_children:
             if child.type == "sub_expression":
-                return None
-            if child.type != "variable":
+                # "$($domain)" is as constant as "$domain"; anything more is not.
+                inner = _unwrap(child)
+                if inner.type != "variable":
+                    return None
+                value = self.variable(ctx.text(inner), scope, inner, depth + 1)
+            elif child.type == "variable":
+                value = self.variable(ctx.text(child), scope, child, depth + 1)
+            else:
                 continue
-            value = self.variable(ctx.text(child), scope, child, depth + 1)
             if value is None:
                 return None
             raw = ctx.text_between(cursor, child.start_byte)
