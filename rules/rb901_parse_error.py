@@ -16,6 +16,13 @@ class ParseError(Rule):
     Reports syntax errors and unresolved merge-conflict markers. The rest of the file is
     still analysed, and lookups on both sides of a merge conflict are still reported.
 
+    For PowerShell it reports what can be vouched for without PowerShell's own parser:
+    brackets, braces, strings, here-strings and block comments that do not balance, and a
+    backtick followed by whitespace at the end of a line (PowerShell escapes the space
+    and ends the statement there, so the next line is not part of the command). Places
+    where only the tree-sitter grammar stumbles on valid PowerShell are not reported.
+    Python syntax errors come from the Python grammar, which reads Python 2 as well.
+
     ## Why is this bad?
     The runbook fails to publish or fails at its first statement, and every other check
     of this file may be incomplete.

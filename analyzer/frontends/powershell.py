@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from analyzer.frontends import ps_text
 from analyzer.frontends.common import merge_conflicts
+from analyzer.frontends.ps_syntax import MISLEADING_BACKTICK, misleading_backticks, unbalanced
 from analyzer.frontends.ps_commands import CMDLETS, Binding, CmdletSpec, Element, bind
 from analyzer.frontends.treesitter import captures, parser
 from analyzer.model.facts import (
@@ -436,6 +437,10 @@ class _Extractor:
         self.path = path
         self.text = text
         normalized = text.translate(_TYPOGRAPHIC)
+        if "`" in normalized:
+            # Parse what the author meant; RB901 still reports the misleading backtick.
+            normalized = MISLEADING_BACKTICK.sub("`", normalized)
+        self.normalized = normalized
         data = normalized.encode("utf-8")
         self.tree = parser("powershell").parse(data)
         original = text.split("\n") if normalized != text else None
@@ -1108,38 +1113,19 @@ class _Extractor:
 
     # ----------------------------------------------------------------- problems
     def problems(self, errors: list[Node], missing: list[Node]) -> None:
+        """RB901 from checks we can vouch for (see :mod:`ps_syntax`), not from every
+        ERROR node: the grammar also rejects valid PowerShell."""
         problems = merge_conflicts(self.ctx.data, self.ctx.index)
         if problems:
             # Everything else the parser stumbles on follows from the conflict markers.
             self.facts.problems.extend(problems)
             return
-        last_end = -1
-        for node in sorted(errors, key=lambda n: (n.start_byte, -n.end_byte)):
-            if node.start_byte < last_end:
-                continue
-            last_end = node.end_byte
-            if self._grammar_gap(node):
-                continue
-            span = self.ctx.span(node)
-            snippet = self.ctx.text(node).strip().splitlines()
-            near = snippet[0][:40] if snippet else ""
-            problems.append(
-                Problem(
-                    "RB901",
-                    f"syntax error near `{near}`" if near else "syntax error",
-                    span,
-                    "fix the syntax; analysis continued on the parts that parsed",
-                )
-            )
-        for node in missing:
-            problems.append(
-                Problem(
-                    "RB901",
-                    f"syntax error: missing `{node.type}`",
-                    self.ctx.span(node),
-                    "fix the syntax; analysis continued on the parts that parsed",
-                )
-            )
+        if "`" in self.text:
+            problems.extend(misleading_backticks(self.text))
+        if any(not self._grammar_gap(node) for node in errors) or missing:
+            imbalance = unbalanced(self.normalized)
+            if imbalance is not None:
+                problems.append(imbalance)
         self.facts.problems.extend(problems)
 
     def _grammar_gap(self, node: Node) -> bool:

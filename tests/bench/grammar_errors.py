@@ -194,15 +194,21 @@ def load_sources(files: Sequence[Path]) -> list[Source]:
             if call.get("language", "powershell") == "powershell"
         )
         data = to_utf8(path.read_bytes())
+        if data is None:
+            continue  # binary test fixtures (RB902) are not PowerShell
         sources.append(Source(path, data, entry.get("construct", ""), calls))
     return sources
 
 
-def to_utf8(data: bytes) -> bytes:
-    """Re-encode UTF-16 files (Windows PowerShell's default) so the grammars see real text."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16").encode("utf-8")
-    return data
+def to_utf8(data: bytes) -> bytes | None:
+    """Decode as the analyzer does (BOMs, UTF-16, Windows-1252) so the grammars see the
+    same text; None for files that are not text at all."""
+    from analyzer.textio import DecodeError, decode
+
+    try:
+        return decode(data).text.encode("utf-8")
+    except DecodeError:
+        return None
 
 
 def regex_count(data: bytes) -> int:
