@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from analyzer.frontends import ps_text
 from analyzer.frontends.common import merge_conflicts
-from analyzer.frontends.ps_syntax import MISLEADING_BACKTICK, misleading_backticks, unbalanced
 from analyzer.frontends.ps_commands import CMDLETS, Binding, CmdletSpec, Element, bind
+from analyzer.frontends.ps_syntax import MISLEADING_BACKTICK, misleading_backticks, unbalanced
 from analyzer.frontends.treesitter import captures, parser
 from analyzer.model.facts import (
     AssetRef,
@@ -30,7 +30,6 @@ from analyzer.model.facts import (
     FileFacts,
     NameValue,
     Parameter,
-    Problem,
     Runbook,
     RunbookCall,
 )

@@ -147,7 +147,7 @@ def unbalanced(text: str) -> Problem | None:
             expected = _CLOSERS[c]
             if opener is None:
                 return problem(i, f"unexpected `{c}`: nothing is open here to close")
-            if opener.char == "$(" and c == ")" or opener.char == expected:
+            if (opener.char == "$(" and c == ")") or opener.char == expected:
                 stack.pop()
                 i += 1
                 continue
