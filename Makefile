@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 RA     := $(VENV)/bin/runbook-analyzer
 DEMO_OUT := build/demo
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench grammar clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ format: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(PY) -m tests.bench.run
+
+# The measurement behind the choice of PowerShell grammar (README, "Choosing the
+# PowerShell grammar"); installs the competing grammar, which the analyzer does not use.
+grammar: $(VENV)/.installed-dev
+	$(PY) -m pip install --quiet 'tree-sitter-powershell>=0.26,<0.27'
+	$(PY) -m tests.bench.grammar_errors
 
 clean:
 	rm -rf $(VENV) build
