@@ -1,0 +1,67 @@
+"""The demo repository end to end: text and JSON findings and the dependency report are
+golden files (fixtures/goldens/demo/), reviewed as diffs when they change."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT
+
+GOLDENS = FIXTURES / "goldens" / "demo"
+
+
+def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "analyzer", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("golden", "args", "exit_code"),
+    [
+        ("check.txt", ["check", "fixtures/demo"], 1),
+        ("check.json", ["check", "fixtures/demo", "--format", "json"], 1),
+        ("dependencies.json", ["graph", "fixtures/demo"], 0),
+    ],
+)
+def test_demo_golden(golden: str, args: list[str], exit_code: int, update_goldens: bool) -> None:
+    result = _run(args)
+    assert result.returncode == exit_code, result.stderr
+    path: Path = GOLDENS / golden
+    if update_goldens:
+        path.write_text(result.stdout, encoding="utf-8")
+    assert result.stdout == path.read_text(encoding="utf-8")
+
+
+def test_demo_finds_every_planted_mistake() -> None:
+    """The checklist in fixtures/demo/README.md, finding by finding."""
+    document = json.loads((GOLDENS / "check.json").read_text(encoding="utf-8"))
+    found = {(d["code"], d["path"].rsplit("/", 1)[-1], d["line"]) for d in document["diagnostics"]}
+    expected = {
+        ("RB101", "Update-StorageFirewall.ps1", 16),
+        ("RB101", "Update-StorageFirewall.ps1", 17),
+        ("RB103", "Update-StorageFirewall.ps1", 21),
+        ("RB107", "Invoke-PatchWave.ps1", 16),
+        ("RB107", "Stop-LabVms.ps1", 13),
+        ("RB107", "list_vms_runas.py", 14),
+        ("RB107", "list_vms_runas.py", 29),
+        ("RB108", "Stop-LabVms.ps1", 14),
+        ("RB108", "Stop-LabVms.ps1", 17),
+        ("RB108", "Stop-LabVms.ps1", 20),
+        ("RB201", "Confirm-PatchWave.ps1", 36),
+        ("RB202", "Confirm-PatchWave.ps1", 22),
+        ("RB401", "Stop-LabVms.ps1", 7),
+        ("RB104", "post_cost_summary.py", 20),
+        ("RB104", "post_cost_summary.py", 21),
+        ("RB903", "list_vms_runas.py", 1),
+    }
+    assert found == expected
