@@ -59,7 +59,13 @@ class RunAsAccount(Rule):
         thumbprint_refs = {
             use.ref for use in file.field_uses if use.field.lower() == "certificatethumbprint"
         }
-        help = "sign in with the Automation account's managed identity: Connect-AzAccount -Identity"
+        if file.runbook is not None and file.runbook.language == "python":
+            help = (
+                "use the Automation account's managed identity (azure-identity's "
+                "ManagedIdentityCredential, or a token from IDENTITY_ENDPOINT)"
+            )
+        else:
+            help = "sign in with the Automation account's managed identity: Connect-AzAccount -Identity"
         for index, ref in enumerate(file.refs):
             if ref.name is None or "whatif" in ref.tags:
                 continue

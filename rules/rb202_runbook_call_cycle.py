@@ -50,9 +50,6 @@ class RunbookCallCycle(Rule):
     tags = ("dependencies",)
 
     def check_workspace(self, workspace: Workspace, context: RuleContext) -> Iterator[Diagnostic]:
-        import networkx as nx
-
-        graph = nx.DiGraph()
         edges: dict[tuple[str, str], ResolvedCall] = {}
         for resolved in workspace.all_calls():
             source = resolved.file.runbook
@@ -60,9 +57,13 @@ class RunbookCallCycle(Rule):
                 continue
             target = resolved.targets[0].runbook
             assert target is not None
-            key = (source.name.lower(), target.name.lower())
-            edges.setdefault(key, resolved)
-            graph.add_edge(*key)
+            edges.setdefault((source.name.lower(), target.name.lower()), resolved)
+        if not edges:
+            return  # nothing to search, and no reason to pay for importing networkx
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_edges_from(edges)
         for component in sorted(nx.strongly_connected_components(graph), key=min):
             start = min(component)
             if len(component) == 1 and not graph.has_edge(start, start):
