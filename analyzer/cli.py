@@ -307,6 +307,32 @@ def explain(rule: str, rules_dir: tuple[str, ...]) -> None:
     raise UsageProblem(f"unknown rule {rule!r}; `runbook-analyzer rules` lists codes and names")
 
 
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE.")
+def dump(file: str, output_format: str, output: str | None) -> None:
+    """Print a decoded .graphrunbook export: parameters, activities, bindings, code, links."""
+    from analyzer.frontends.graphical_model import GraphRunbookError, load_model
+    from analyzer.reporters.dump import dump_json, dump_text
+
+    try:
+        data = Path(file).read_bytes()
+    except OSError as exc:
+        raise UsageProblem(f"{file}: cannot read: {exc.strerror or exc}") from None
+    try:
+        model = load_model(data)
+    except GraphRunbookError as exc:
+        raise UsageProblem(f"{file}: {exc}") from None
+    _write(dump_json(model) if output_format == "json" else dump_text(model), output)
+
+
 def run() -> None:
     """Entry point that turns unexpected exceptions into exit code 2 with a clear message."""
     try:

@@ -17,6 +17,7 @@ SOURCE_SUFFIXES: dict[str, str] = {
     ".ps1": "powershell",
     ".psm1": "powershell",
     ".py": "python",
+    ".graphrunbook": "graphical",
 }
 
 ALWAYS_SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules"})
@@ -76,7 +77,9 @@ def discover(
         if root.is_file():
             language = SOURCE_SUFFIXES.get(root.suffix.lower())
             if language is None:
-                raise DiscoveryError(f"{raw}: not a runbook source (expected .ps1, .psm1 or .py)")
+                raise DiscoveryError(
+                    f"{raw}: not a runbook source (expected .ps1, .psm1, .py or .graphrunbook)"
+                )
             source = SourceFile(display_path(root, cwd), str(root.absolute()), language)
             found[source.abspath] = source
             continue

@@ -57,12 +57,13 @@ class DynamicAssetName(Rule):
                     f"{ref.kind} name is not a literal: `{expression}` "
                     f'(it resolves to "{name.resolved}" in this file)'
                 )
-                literal = (
-                    f'"{name.resolved}"'
-                    if file.runbook is not None and file.runbook.language == "python"
-                    else f"-Name '{name.resolved}'"
-                )
-                help = f"write the name as a literal: {literal}"
+                language = file.runbook.language if file.runbook is not None else ""
+                if language == "graphical":
+                    help = f"set the activity's Name parameter to the constant '{name.resolved}'"
+                elif language == "python":
+                    help = f'write the name as a literal: "{name.resolved}"'
+                else:
+                    help = f"write the name as a literal: -Name '{name.resolved}'"
             else:
                 message = (
                     f"{ref.kind} name is not a literal: `{expression}`; "

@@ -59,7 +59,13 @@ class RunAsAccount(Rule):
         thumbprint_refs = {
             use.ref for use in file.field_uses if use.field.lower() == "certificatethumbprint"
         }
-        if file.runbook is not None and file.runbook.language == "python":
+        language = file.runbook.language if file.runbook is not None else ""
+        if language == "graphical":
+            help = (
+                "replace the connection and sign-in activities with a code activity that "
+                "calls Connect-AzAccount -Identity (the account's managed identity)"
+            )
+        elif language == "python":
             help = (
                 "use the Automation account's managed identity (azure-identity's "
                 "ManagedIdentityCredential, or a token from IDENTITY_ENDPOINT)"

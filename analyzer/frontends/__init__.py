@@ -72,6 +72,8 @@ def analyze_source(source: SourceFile) -> FileFacts:
         data = Path(source.abspath).read_bytes()
     except OSError as exc:
         return _unreadable(source, f"cannot read the file: {exc.strerror or exc}")
+    if source.language == "graphical":
+        return _graphical(source, data)
     try:
         decoded = decode(data)
     except DecodeError as exc:
@@ -79,23 +81,42 @@ def analyze_source(source: SourceFile) -> FileFacts:
     try:
         return analyze_text(source.path, decoded.text, source.language)
     except Exception as exc:  # a frontend bug must not end the run (RB906)
-        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return FileFacts(
-            path=source.path,
-            runbook=None,
-            text=decoded.text,
-            problems=[
-                Problem(
-                    "RB906",
-                    f"internal error while analysing this file: {detail}",
-                    None,
-                    "please report this with the file; other files' results stand",
-                )
-            ],
-        )
+        return _internal_error(source, decoded.text, exc)
 
 
-def _unreadable(source: SourceFile, reason: str) -> FileFacts:
+def _graphical(source: SourceFile, data: bytes) -> FileFacts:
+    from analyzer.frontends.graphical import extract_graphical
+    from analyzer.frontends.graphical_model import GraphRunbookError
+
+    try:
+        return extract_graphical(source.path, data)
+    except GraphRunbookError as exc:
+        return _unreadable(source, str(exc), help=_GRAPHICAL_HELP)
+    except Exception as exc:  # a frontend bug must not end the run (RB906)
+        return _internal_error(source, "", exc)
+
+
+_GRAPHICAL_HELP = "export the runbook again from the portal (Export, graphical format)"
+
+
+def _internal_error(source: SourceFile, text: str, exc: Exception) -> FileFacts:
+    detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    return FileFacts(
+        path=source.path,
+        runbook=None,
+        text=text,
+        problems=[
+            Problem(
+                "RB906",
+                f"internal error while analysing this file: {detail}",
+                None,
+                "please report this with the file; other files' results stand",
+            )
+        ],
+    )
+
+
+def _unreadable(source: SourceFile, reason: str, help: str | None = None) -> FileFacts:
     return FileFacts(
         path=source.path,
         runbook=None,
@@ -104,7 +125,7 @@ def _unreadable(source: SourceFile, reason: str) -> FileFacts:
                 "RB902",
                 f"unreadable file: {reason}",
                 None,
-                "save the file as UTF-8 (with or without BOM) or UTF-16 with a BOM",
+                help or "save the file as UTF-8 (with or without BOM) or UTF-16 with a BOM",
             )
         ],
     )

@@ -133,6 +133,15 @@ class Problem:
     message: str
     span: Span | None
     help: str | None = None
+    logical: LogicalLocation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterUse:
+    """A graphical activity binds a runbook input parameter by name."""
+
+    name: str
+    logical: LogicalLocation | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,4 +190,5 @@ class FileFacts:
     commands: list[CommandUse] = field(default_factory=list)
     field_uses: list[FieldUse] = field(default_factory=list)
     imports: list[Import] = field(default_factory=list)
+    parameter_uses: list[ParameterUse] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)

@@ -1,0 +1,282 @@
+"""Graphical frontend: ``.graphrunbook`` exports → the same facts as the text frontends.
+
+Lookups come from command activities of the asset cmdlets (matched on ``CommandName``,
+case-insensitively, never on ``ModuleName``), from parameters bound straight to an asset
+(``Automation*ValueDescriptor``) and from PowerShell text inside the graph (code
+activities, expression descriptors, link and loop conditions), which goes through the
+PowerShell frontend so that comments and strings there are not calls. Child runbooks come
+from ``InvokeRunbookActivity.RunbookActivityType.CommandName`` (never the activity's
+label). Graphical runbooks have no lines: every fact carries the activity name, its
+EntityId and, where it applies, the parameter as a logical location.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyzer.frontends import ps_text
+from analyzer.frontends.graphical_model import (
+    Activity,
+    Descriptor,
+    GraphRunbookModel,
+    load_model,
+)
+from analyzer.frontends.ps_commands import CMDLETS
+from analyzer.model.facts import (
+    AssetRef,
+    CommandUse,
+    FieldUse,
+    FileFacts,
+    NameValue,
+    Parameter,
+    ParameterUse,
+    Problem,
+    Runbook,
+    RunbookCall,
+)
+from analyzer.model.span import LogicalLocation
+
+_ASSET_DESCRIPTORS = {
+    "AutomationVariable": "variable",
+    "AutomationConnection": "connection",
+    "AutomationCredential": "credential",
+    "AutomationCertificate": "certificate",
+}
+_ACTIVITY_OUTPUT_FIELD = re.compile(
+    r"""\$ActivityOutput\[\s*['"]([^'"]+)['"]\s*\]\s*\.\s*([A-Za-z_]\w*)""", re.IGNORECASE
+)
+
+
+class _Extractor:
+    def __init__(self, path: str, model: GraphRunbookModel) -> None:
+        self.path = path
+        self.model = model
+        self.facts = FileFacts(path=path, runbook=None, text="")
+        self.parameters = {p.name.lower(): p for p in model.parameters}
+        #: Lower-cased activity name → index of the connection lookup it performs.
+        self.connection_activities: dict[str, int] = {}
+
+    # ------------------------------------------------------------- helpers
+    @staticmethod
+    def where(activity: Activity, parameter: str | None = None) -> LogicalLocation:
+        return LogicalLocation(activity.name, activity.entity_id, parameter)
+
+    def name_value(self, d: Descriptor) -> NameValue:
+        """How a name is supplied: constant, runbook parameter, activity output, expression."""
+        if d.kind == "Constant":
+            return NameValue(None if d.value is None else str(d.value))
+        if d.kind == "RunbookParameter":
+            declared = self.parameters.get((d.parameter or "").lower())
+            default = declared.default if declared is not None else None
+            resolved = default if isinstance(default, str) and default else None
+            return NameValue(None, f"${d.parameter}", resolved)
+        if d.kind == "ActivityOutput":
+            fields = "".join(f".{f}" for f in d.field_path)
+            return NameValue(None, f"$ActivityOutput['{d.activity}']{fields}")
+        if d.kind == "PowerShellExpression":
+            expression = (d.expression or "").strip()
+            quoted = ps_text.quoted_literal(expression)
+            return NameValue(None, expression, quoted[0] if quoted else None)
+        if d.kind == "NullConstant":
+            return NameValue(None, "$null")
+        if d.kind == "EmptyStringConstant":
+            return NameValue(None, "''")
+        if d.kind in _ASSET_DESCRIPTORS:
+            return NameValue(None, f"{d.kind} '{d.asset}'")
+        return NameValue(None, f"<{d.kind}>")
+
+    # ---------------------------------------------------------- activities
+    def lookups(self, activity: Activity) -> None:
+        """Asset cmdlets, management cmdlets and Start-*Runbook as command activities."""
+        if activity.command is None:
+            return
+        self.facts.commands.append(
+            CommandUse(
+                activity.command,
+                tuple(name for name, _ in activity.parameters),
+                None,
+                self.where(activity),
+            )
+        )
+        spec = CMDLETS.get(activity.command.lower())
+        if spec is None or activity.kind != "CommandActivity":
+            return
+        bound = {name.lower(): d for name, d in activity.parameters}
+        descriptor = bound.get(spec.name_param.lower())
+        if descriptor is None and spec.name_param == "Name" and spec.role == "start":
+            descriptor = bound.get("runbookname")
+        location = self.where(activity, spec.name_param if descriptor is not None else None)
+        if spec.role == "start":
+            if descriptor is not None:
+                self.facts.calls.append(
+                    RunbookCall(
+                        activity.command, "job", self.name_value(descriptor), None, location
+                    )
+                )
+            return
+        if descriptor is None:
+            if spec.operation != "management":
+                return
+            name = None
+            tags = frozenset({"enumeration"})
+        else:
+            name = self.name_value(descriptor)
+            tags = frozenset()
+        index = len(self.facts.refs)
+        self.facts.refs.append(
+            AssetRef(spec.kind, spec.operation, activity.command, name, None, location, tags)  # type: ignore[arg-type]
+        )
+        if spec.kind == "connection" and spec.operation == "get":
+            self.connection_activities[activity.name.lower()] = index
+
+    def child_runbook(self, activity: Activity) -> None:
+        if activity.kind != "InvokeRunbookActivity" or not activity.command:
+            return
+        self.facts.calls.append(
+            RunbookCall(
+                activity.command,
+                "graphical",
+                NameValue(activity.command),
+                None,
+                self.where(activity),
+            )
+        )
+
+    def bindings(self, activity: Activity) -> None:
+        """Parameter values: direct asset bindings, runbook parameters, activity outputs
+        (connection fields) and PowerShell expressions."""
+        for parameter, d in activity.parameters:
+            location = self.where(activity, parameter)
+            if d.kind in _ASSET_DESCRIPTORS and d.asset:
+                self.facts.refs.append(
+                    AssetRef(
+                        _ASSET_DESCRIPTORS[d.kind],  # type: ignore[arg-type]
+                        "get",
+                        f"{d.kind}ValueDescriptor",
+                        NameValue(d.asset),
+                        None,
+                        location,
+                        frozenset({"binding"}),
+                    )
+                )
+            elif d.kind == "RunbookParameter" and d.parameter:
+                self.facts.parameter_uses.append(ParameterUse(d.parameter, location))
+            elif d.kind == "ActivityOutput" and d.field_path and d.activity:
+                index = self.connection_activities.get(d.activity.lower())
+                if index is not None:
+                    self.facts.field_uses.append(FieldUse(index, d.field_path[0], None, location))
+            elif d.kind == "PowerShellExpression" and d.expression:
+                self.code(d.expression, location)
+
+    # ---------------------------------------------------------------- code
+    def code(self, text: str, location: LogicalLocation) -> None:
+        """PowerShell inside the graph, through the PowerShell frontend."""
+        from analyzer.frontends.powershell import extract
+
+        facts = extract(self.path, text)
+        offset = len(self.facts.refs)
+        for ref in facts.refs:
+            self.facts.refs.append(
+                AssetRef(
+                    ref.kind,
+                    ref.operation,
+                    ref.callee,
+                    _no_span(ref.name),
+                    None,
+                    location,
+                    ref.tags,
+                )
+            )
+        for call in facts.calls:
+            self.facts.calls.append(
+                RunbookCall(
+                    call.callee,
+                    call.form,
+                    _no_span(call.child) or call.child,
+                    None,
+                    location,
+                    call.tags,
+                )
+            )
+        for command in facts.commands:
+            self.facts.commands.append(CommandUse(command.name, command.parameters, None, location))
+        for use in facts.field_uses:
+            self.facts.field_uses.append(FieldUse(use.ref + offset, use.field, None, location))
+        for match in _ACTIVITY_OUTPUT_FIELD.finditer(text):
+            index = self.connection_activities.get(match.group(1).lower())
+            if index is not None:
+                self.facts.field_uses.append(FieldUse(index, match.group(2), None, location))
+        for problem in facts.problems:
+            if problem.code != "RB901":
+                continue
+            where = f"line {problem.span.line} of " if problem.span else ""
+            part = f" ({location.parameter})" if location.parameter else ""
+            self.facts.problems.append(
+                Problem(
+                    "RB901",
+                    f'{where}the PowerShell in activity "{location.activity}"{part}: '
+                    f"{problem.message}",
+                    None,
+                    problem.help,
+                    location,
+                )
+            )
+
+    # ----------------------------------------------------------------- run
+    def run(self) -> FileFacts:
+        model = self.model
+        for activity in model.activities:
+            self.lookups(activity)
+        for activity in model.activities:
+            self.child_runbook(activity)
+            self.bindings(activity)
+            for part, text in activity.code:
+                self.code(text, self.where(activity, part))
+            if activity.loop_exit_condition:
+                self.code(activity.loop_exit_condition, self.where(activity, "loop condition"))
+        by_name = {a.name: a for a in model.activities}
+        for link in model.links:
+            if link.condition:
+                target = by_name.get(link.destination or "")
+                location = LogicalLocation(
+                    f"link {link.source} -> {link.destination}",
+                    target.entity_id if target else None,
+                    "condition",
+                )
+                self.code(link.condition, location)
+        if model.odd_padding:
+            self.facts.problems.append(
+                Problem(
+                    "RB902",
+                    "bytes other than NUL padding follow the end of the runbook definition; "
+                    "the export may be damaged",
+                    None,
+                    "export the runbook again from the portal",
+                )
+            )
+        name = self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        self.facts.runbook = Runbook(
+            name=name,
+            kind="graphical-workflow" if model.workflow else "graphical",
+            language="graphical",
+            parameters=tuple(
+                Parameter(
+                    p.name,
+                    p.default if isinstance(p.default, str) else None,
+                    mandatory=not p.optional,
+                )
+                for p in model.parameters
+            ),
+        )
+        return self.facts
+
+
+def _no_span(value: NameValue | None) -> NameValue | None:
+    if value is None:
+        return None
+    return NameValue(value.literal, value.expression, value.resolved, None)
+
+
+def extract_graphical(path: str, data: bytes) -> FileFacts:
+    """Facts of one ``.graphrunbook`` export; raises ``GraphRunbookError`` if unreadable."""
+    return _Extractor(path, load_model(data)).run()
