@@ -70,18 +70,22 @@ def classify_json(document: Any) -> str | None:
             return "arm-parameters"
         if str(document.get_ci("kind", "")).lower() == "azure-automation-inventory":
             return "inventory"
-        if (
-            "ConnectionFields" in document
-            or ("ConnectionTypeName" in document
-            and ("IntegrationModuleName" in document))
+        if "ConnectionFields" in document or (
+            "ConnectionTypeName" in document and ("IntegrationModuleName" in document)
         ):
             return "module"
         keys = {k.lower() for k in document}
-        if keys & {"variable", "pscredential", "credential", "connection", "certificate"} and all(
-            isinstance(v, list) for k, v in document.items() if k.lower() in keys
+        asset_arrays = keys & {
+            "variable",
+            "pscredential",
+            "credential",
+            "connection",
+            "certificate",
+        }
+        if asset_arrays and all(
+            isinstance(v, list) for k, v in document.items() if k.lower() in asset_arrays
         ):
-            if any(isinstance(v, list) for v in document.values()):
-                return "local-assets"
+            return "local-assets"
         value = document.get_ci("value")
         if isinstance(value, JArray) or _is_rest_item(document):
             return "rest"
