@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 InventoryKind = Literal[
+    "account",
     "connection",
     "connection_type",
     "credential",
