@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analyzer.config import Config, validate_rule_keys
 from analyzer.discovery import SourceFile, discover
@@ -22,6 +23,9 @@ from analyzer.engine.rule import Rule, RuleContext
 from analyzer.model.diagnostic import Diagnostic
 from analyzer.model.facts import FileFacts
 from analyzer.workspace.workspace import Workspace
+
+if TYPE_CHECKING:
+    from analyzer.inventory.model import Inventory
 
 #: Below this many files a process pool costs more than it saves.
 _PARALLEL_THRESHOLD = 24
@@ -76,28 +80,65 @@ def analyze(paths: Iterable[str], config: Config | None = None) -> AnalysisResul
     config = config or Config()
     rules = resolve_rules(config)
     sources = discover(tuple(paths), config.exclude + config.extend_exclude)
+    inventory = build_inventory(config)
     files = run_frontends(sources, config.jobs)
-    return check_files(files, rules, config)
+    return check_files(files, rules, config, inventory)
 
 
-def build_workspace(paths: Iterable[str], config: Config | None = None) -> Workspace:
+def build_inventory(config: Config) -> Inventory | None:
+    """The inventory of every configured account, or None when none was given.
+
+    Declarations read from an account's own inventory paths belong to that account
+    unless they name one themselves.
+    """
+    if not config.inventory and not any(a.inventory for a in config.accounts):
+        return None
+    from analyzer.inventory.loader import load_inventory
+    from analyzer.inventory.model import Inventory
+
+    inventory = load_inventory(list(config.inventory)) if config.inventory else Inventory()
+    for account in config.accounts:
+        if account.inventory:
+            inventory.add(load_inventory(list(account.inventory)).for_account(account.name))
+    return inventory
+
+
+def build_workspace(
+    paths: Iterable[str], config: Config | None = None, inventory: Inventory | None = None
+) -> Workspace:
     """Facts and graph without running any rule (``graph`` needs no diagnostics)."""
     config = config or Config()
     sources = discover(tuple(paths), config.exclude + config.extend_exclude)
-    return Workspace(run_frontends(sources, config.jobs))
+    if inventory is None:
+        inventory = build_inventory(config)
+    return _workspace(run_frontends(sources, config.jobs), config, inventory)
 
 
-def check_files(files: list[FileFacts], rules: list[type[Rule]], config: Config) -> AnalysisResult:
+def _workspace(files: list[FileFacts], config: Config, inventory: Inventory | None) -> Workspace:
+    return Workspace(
+        files,
+        inventory=inventory,
+        accounts=tuple((a.name, a.runbooks) for a in config.accounts),
+        default_account=config.default_account,
+    )
+
+
+def check_files(
+    files: list[FileFacts],
+    rules: list[type[Rule]],
+    config: Config,
+    inventory: Inventory | None = None,
+) -> AnalysisResult:
     """Run the rules over extracted facts (the language server enters here too)."""
-    workspace = Workspace(files)
+    workspace = _workspace(files, config, inventory)
     context = RuleContext(workspace=workspace)
     diagnostics: list[Diagnostic] = []
     for rule_class in rules:
         rule = rule_class()
+        diagnostics.extend(
+            _guarded(rule, "", lambda rule=rule: rule.check_workspace(workspace, context))
+        )
         if rule.scope == "workspace":
-            diagnostics.extend(
-                _guarded(rule, "", lambda rule=rule: rule.check_workspace(workspace, context))
-            )
             continue
         for file in workspace.files:
             if rule.applies_to(file):

@@ -74,14 +74,23 @@ def _analyze(paths: tuple[str, ...], config: Config):  # noqa: ANN202
     from analyzer.config import ConfigError
     from analyzer.discovery import DiscoveryError
     from analyzer.engine.registry import RuleLoadError
+    from analyzer.inventory.loader import InventoryPathError
 
     try:
         return analyze(paths or (".",), config)
-    except (ConfigError, DiscoveryError, RuleLoadError) as exc:
+    except (ConfigError, DiscoveryError, RuleLoadError, InventoryPathError) as exc:
         raise UsageProblem(str(exc)) from None
 
 
 _common_options = [
+    click.option(
+        "--inventory",
+        "-i",
+        "inventory_paths",
+        multiple=True,
+        type=click.Path(),
+        help="Inventory file or folder (ARM, Bicep, Terraform, exports; repeatable).",
+    ),
     click.option(
         "--config",
         "config_file",
@@ -164,6 +173,7 @@ def check(
     fail_on: str | None,
     exit_zero: bool,
     no_source: bool,
+    inventory_paths: tuple[str, ...],
     config_file: str | None,
     isolated: bool,
     rules_dir: tuple[str, ...],
@@ -179,6 +189,7 @@ def check(
         fail_on=fail_on,
         rules_dir=tuple(str(Path(d).resolve()) for d in rules_dir),
         jobs=jobs,
+        inventory=inventory_paths,
     )
     result = _analyze(paths, config)
     from analyzer.model.diagnostic import SEVERITY_RANK
@@ -209,6 +220,7 @@ def check(
 def graph(
     paths: tuple[str, ...],
     output_format: str,
+    inventory_paths: tuple[str, ...],
     config_file: str | None,
     isolated: bool,
     rules_dir: tuple[str, ...],
@@ -220,12 +232,13 @@ def graph(
 
     from analyzer.api import build_workspace
     from analyzer.discovery import DiscoveryError
+    from analyzer.inventory.loader import InventoryPathError
     from analyzer.workspace.graph import dependency_report
 
-    config = _load_config(config_file, isolated, jobs=jobs)
+    config = _load_config(config_file, isolated, jobs=jobs, inventory=inventory_paths)
     try:
         workspace = build_workspace(paths or (".",), config)
-    except DiscoveryError as exc:
+    except (DiscoveryError, InventoryPathError) as exc:
         raise UsageProblem(str(exc)) from None
     report = dependency_report(workspace)
     _write(json.dumps(report, indent=2, ensure_ascii=False) + "\n", output)
@@ -331,6 +344,42 @@ def dump(file: str, output_format: str, output: str | None) -> None:
     except GraphRunbookError as exc:
         raise UsageProblem(f"{file}: {exc}") from None
     _write(dump_json(model) if output_format == "json" else dump_text(model), output)
+
+
+@main.command(name="inventory")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "inventory"]),
+    default="text",
+    show_default=True,
+    help="text/json: what was understood; inventory: our canonical inventory file.",
+)
+@click.option("--account", help="Account name to write into an inventory file.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE.")
+def inventory_command(
+    paths: tuple[str, ...], output_format: str, account: str | None, output: str | None
+) -> None:
+    """Show the assets declared in inventory files (ARM, Bicep, Terraform, exports, …)."""
+    import json
+
+    from analyzer.inventory.loader import InventoryPathError, load_inventory
+    from analyzer.reporters.inventory_report import inventory_json, inventory_text
+
+    try:
+        inventory = load_inventory(list(paths))
+    except InventoryPathError as exc:
+        raise UsageProblem(str(exc)) from None
+    if output_format == "inventory":
+        from analyzer.inventory.canonical import to_canonical
+
+        text = json.dumps(to_canonical(inventory, account), indent=2, ensure_ascii=False) + "\n"
+    elif output_format == "json":
+        text = inventory_json(inventory)
+    else:
+        text = inventory_text(inventory)
+    _write(text, output)
 
 
 def run() -> None:

@@ -28,6 +28,20 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class AccountConfig:
+    """One Automation account: which runbooks deploy to it and where its inventory is.
+
+    Runbooks whose path matches one of ``runbooks`` (globs) are checked against this
+    account's assets; declarations read from ``inventory`` belong to it unless they name
+    an account themselves.
+    """
+
+    name: str
+    runbooks: tuple[str, ...] = ()
+    inventory: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -40,6 +54,11 @@ class Config:
     #: Glob → rule selectors ignored in matching files.
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     jobs: int | None = None
+    #: Inventory files or folders of the default account (``--inventory``).
+    inventory: tuple[str, ...] = ()
+    accounts: tuple[AccountConfig, ...] = ()
+    #: Account of runbooks no ``accounts`` entry claims (None: any account).
+    default_account: str | None = None
     source: str | None = None
     #: Settings that came from the command line, so errors can say where to look.
     from_command_line: frozenset[str] = frozenset()
@@ -60,7 +79,11 @@ _KEYS: dict[str, str] = {
     "severity": "table",
     "per-file-ignores": "table",
     "jobs": "int",
+    "inventory": "list",
+    "accounts": "array-of-tables",
+    "default-account": "str",
 }
+_ACCOUNT_KEYS = {"name": "str", "runbooks": "list", "inventory": "list"}
 
 
 def find_config(start: Path) -> Path | None:
@@ -124,6 +147,13 @@ def load_config(path: Path | None) -> Config:
     jobs = values.get("jobs")
     if jobs is not None and jobs < 1:
         raise ConfigError(f"{path}: jobs must be at least 1")
+    accounts = tuple(_account(path, base, i, t) for i, t in enumerate(values.get("accounts", [])))
+    names = [a.name.casefold() for a in accounts]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{path}: accounts: an account name is listed twice")
+    default_account = values.get("default-account")
+    if default_account is not None and default_account.casefold() not in names:
+        raise ConfigError(f"{path}: default-account {default_account!r} is not one of the accounts")
     return Config(
         select=tuple(values.get("select", ())),
         ignore=tuple(values.get("ignore", ())),
@@ -134,7 +164,29 @@ def load_config(path: Path | None) -> Config:
         severity=dict(severity),
         per_file_ignores=per_file,
         jobs=jobs,
+        inventory=tuple(str(base / p) for p in values.get("inventory", ())),
+        accounts=accounts,
+        default_account=default_account,
         source=str(path),
+    )
+
+
+def _account(path: Path, base: Path, index: int, table: dict[str, Any]) -> AccountConfig:
+    where = f"accounts[{index}]"
+    for key, value in table.items():
+        expected = _ACCOUNT_KEYS.get(key)
+        if expected is None:
+            raise ConfigError(
+                f"{path}: unknown key {key!r} in {where}; known keys: "
+                f"{', '.join(sorted(_ACCOUNT_KEYS))}"
+            )
+        _check_type(path, f"{where}.{key}", value, expected)
+    if "name" not in table:
+        raise ConfigError(f"{path}: {where} needs a name (the Automation account's name)")
+    return AccountConfig(
+        name=table["name"],
+        runbooks=tuple(table.get("runbooks", ())),
+        inventory=tuple(str(base / p) for p in table.get("inventory", ())),
     )
 
 
@@ -144,6 +196,7 @@ def _check_type(path: Path, key: str, value: Any, expected: str) -> Any:
         "str": isinstance(value, str),
         "table": isinstance(value, dict),
         "int": isinstance(value, int) and not isinstance(value, bool),
+        "array-of-tables": isinstance(value, list) and all(isinstance(v, dict) for v in value),
     }[expected]
     if not ok:
         kinds = {
@@ -151,6 +204,7 @@ def _check_type(path: Path, key: str, value: Any, expected: str) -> Any:
             "str": "a string",
             "table": "a table",
             "int": "an integer",
+            "array-of-tables": "an array of tables ([[...accounts]])",
         }
         raise ConfigError(f"{path}: {key} must be {kinds[expected]}")
     return value

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from analyzer.model.span import Span
+
+if TYPE_CHECKING:
+    from analyzer.model.facts import AssetRef, FileFacts
+    from analyzer.workspace.workspace import Workspace
 
 #: Where file-level findings point: the start of the file (as ruff does for E902).
 FILE_START = Span(1, 1, 1, 1)
@@ -27,3 +32,30 @@ def closest(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
 
 def quoted_list(names: list[str]) -> str:
     return ", ".join(f'"{n}"' for n in names)
+
+
+def declaration_span(line: int | None) -> Span | None:
+    """Findings on an inventory declaration point at the start of its line."""
+    return Span(line, 1, line, 1) if line else None
+
+
+def sources_text(paths: Iterable[str], limit: int = 3) -> str:
+    """``a.json, b.tf and 2 more`` for messages that name what was checked."""
+    unique = sorted(set(paths))
+    shown = ", ".join(unique[:limit])
+    if len(unique) > limit:
+        shown += f" and {len(unique) - limit} more"
+    return shown
+
+
+def lookup_references(
+    workspace: Workspace,
+) -> Iterator[tuple[FileFacts, AssetRef, str, str | None]]:
+    """(file, ref, effective name, account) for every dependency with a known name."""
+    for file, ref in workspace.references():
+        if ref.name is None:
+            continue
+        name = ref.name.effective
+        if name is None:
+            continue
+        yield file, ref, name, workspace.account_of(file)

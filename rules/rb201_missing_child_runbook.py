@@ -15,7 +15,8 @@ class MissingChildRunbook(Rule):
     ## What it does
     Reports child-runbook calls (`Start-AzAutomationRunbook`, `Start-AutomationRunbook`,
     `.\\Child.ps1`, …) whose literal or provably constant name matches no runbook among
-    the scanned files, and suggests the closest names.
+    the scanned files nor any runbook declared in the inventory, and suggests the
+    closest names.
 
     ## Why is this bad?
     The parent fails at run time, often after it has already done part of its work.
@@ -52,10 +53,14 @@ class MissingChildRunbook(Rule):
 
     def check_workspace(self, workspace: Workspace, context: RuleContext) -> Iterator[Diagnostic]:
         names = [f.runbook.name for f in workspace.runbook_files() if f.runbook is not None]
+        if workspace.inventory is not None:
+            names.extend(workspace.inventory.names("runbook"))
         for resolved in workspace.all_calls():
             call = resolved.call
             child = call.child.effective
             if resolved.targets or child is None:
+                continue
+            if workspace.runbook_declared(child, workspace.account_of(resolved.file)):
                 continue
             suggestions = closest(child, names)
             message = f'child runbook "{child}" is not in the scanned tree'

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.rules._helpers import FILE_START
+from analyzer.rules._helpers import FILE_START, declaration_span
 
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.model.diagnostic import Diagnostic
 from analyzer.model.facts import FileFacts
+from analyzer.workspace.workspace import Workspace
 
 
 class InternalError(Rule):
@@ -46,4 +47,17 @@ class InternalError(Rule):
             if problem.code == self.code:
                 yield self.diagnostic(
                     file.path, problem.span or FILE_START, problem.message, help=problem.help
+                )
+
+    def check_workspace(self, workspace: Workspace, context: RuleContext) -> Iterator[Diagnostic]:
+        """Inventory files that could not be read are reported the same way."""
+        if workspace.inventory is None:
+            return
+        for problem in workspace.inventory.problems:
+            if problem.code == self.code:
+                yield self.diagnostic(
+                    problem.path,
+                    declaration_span(problem.line) or FILE_START,
+                    problem.message,
+                    help="fix the file; the kinds it declares count as not covered",
                 )

@@ -41,12 +41,18 @@ def test_rule_has_runnable_examples(rule) -> None:
 
 
 def _run_example(rule, example, tmp_path: Path) -> set[tuple[str, int]]:
+    """Write the example's files and analyse them; files under ``inventory/`` are the
+    inventory (as ``--inventory inventory``)."""
     for file in example.files:
-        (tmp_path / file.name).write_text(file.text, encoding="utf-8")
+        target = tmp_path / file.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(file.text, encoding="utf-8")
+    inventory = ("inventory",) if (tmp_path / "inventory").is_dir() else ()
+    sources = [f.name for f in example.files if not f.name.startswith("inventory/")]
     cwd = Path.cwd()
     os.chdir(tmp_path)
     try:
-        result = analyze(["."], Config(select=(rule.code,), jobs=1))
+        result = analyze(sources, Config(select=(rule.code,), jobs=1, inventory=inventory))
     finally:
         os.chdir(cwd)
     return {(d.path, d.span.line if d.span else 0) for d in result.diagnostics}

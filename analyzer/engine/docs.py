@@ -15,7 +15,7 @@ from analyzer.engine.rule import Rule
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 _FENCE = re.compile(r"^```(\w*)\s*$")
 _FILE_MARKER = re.compile(r"^#\s*file:\s*(\S+)\s*$")
-_EXPECT = re.compile(r"#\s*expect:\s*([A-Z]{1,4}\d{3}(?:\s*,\s*[A-Z]{1,4}\d{3})*)")
+_EXPECT = re.compile(r"(?:#|//)\s*expect:\s*([A-Z]{1,4}\d{3}(?:\s*,\s*[A-Z]{1,4}\d{3})*)")
 _EXTENSIONS = {"powershell": ".ps1", "python": ".py"}
 
 

@@ -25,6 +25,7 @@ from analyzer.frontends.treesitter import captures, parser
 from analyzer.model.facts import (
     AssetRef,
     CommandUse,
+    ConnectionDefinition,
     Declaration,
     FieldUse,
     FileFacts,
@@ -780,6 +781,9 @@ class _Extractor:
             binding = Binding(
                 merged.named, merged.positional, merged.switches, merged.unknown, binding.splats
             )
+        if spec.role == "define":
+            self._connection_definition(binding, name_node, command, scope, end)
+            return
         value_node, positional = binding.get(spec.name_param)
         last = end if end is not None else command
         span = self.index_span(name_node, last)
@@ -826,6 +830,46 @@ class _Extractor:
                 tags=self._tags(scope, *tags),
             )
         )
+
+    def _connection_definition(
+        self, binding: Binding, name_node: Node, command: Node, scope: _Scope, end: Node | None
+    ) -> None:
+        """``New-AzAutomationConnection``: its type and the field names of a literal
+        ``-ConnectionFieldValues`` hashtable (for RB302); values are never kept."""
+        type_node, _ = binding.get("ConnectionTypeName")
+        type_name = None
+        if type_node is not None:
+            literal = self.resolver.literal(type_node)  # type: ignore[arg-type]
+            type_name = literal[0] if literal else self.resolver.resolve(type_node, scope)  # type: ignore[arg-type]
+        fields_node, _ = binding.get("ConnectionFieldValues")
+        fields = self._hash_keys(fields_node, scope) if fields_node is not None else None
+        name_value, _ = binding.get("Name")
+        self.facts.connection_definitions.append(
+            ConnectionDefinition(
+                self._name_value(name_value, scope) if name_value is not None else None,  # type: ignore[arg-type]
+                type_name,
+                fields,
+                self.index_span(name_node, end if end is not None else command),
+            )
+        )
+
+    def _hash_keys(self, node: Node, scope: _Scope) -> tuple[str, ...] | None:
+        """Keys of a hashtable literal, given directly or through one assignment."""
+        inner = _unwrap(node)
+        if inner.type == "variable":
+            _, name = _variable_key(self.ctx.text(inner))
+            current: _Scope | None = scope
+            while current is not None:
+                definitions = self.ctx.definitions(current.node_id, name)
+                if definitions:
+                    if len(definitions) != 1 or definitions[0].value is None:
+                        return None
+                    inner = _unwrap(definitions[0].value)
+                    break
+                current = current.parent
+        if inner.type != "hash_literal_expression":
+            return None
+        return tuple(element.text for element in self._hash_elements(inner))
 
     def index_span(self, first: Node, last: Node) -> Span:
         return self.ctx.index.span(first.start_point, last.end_point)

@@ -157,6 +157,24 @@ _SPECS: tuple[CmdletSpec, ...] = (
         ),
     ),
     CmdletSpec("Start-AzAutomationRunbook", "start", None, None, _START_AZ_PARAMS),
+    *(
+        CmdletSpec(
+            f"New-{prefix}AutomationConnection",
+            "define",
+            "connection",
+            None,
+            (
+                _RG0,
+                _AA1,
+                ParamSpec("Name", position=2),
+                ParamSpec("ConnectionTypeName", position=3),
+                ParamSpec("ConnectionFieldValues", position=4),
+                ParamSpec("Description"),
+                _AZ_DEFAULT_PROFILE,
+            ),
+        )
+        for prefix in ("Az", "AzureRm")
+    ),
     CmdletSpec("Start-AzureRmAutomationRunbook", "start", None, None, _START_AZ_PARAMS),
     CmdletSpec(
         "Start-AzureAutomationRunbook",

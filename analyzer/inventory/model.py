@@ -184,6 +184,23 @@ class Inventory:
         for result in results or []:
             self.add(result)
 
+    def for_account(self, account: str) -> LoadResult:
+        """This inventory's own contents as a result owned by ``account`` where the
+        declarations do not name an account themselves."""
+        from dataclasses import replace
+
+        return LoadResult(
+            declarations=[
+                d if d.account is not None else replace(d, account=account)
+                for d in self.user_declarations
+            ],
+            coverage=[
+                c if c.account is not None else replace(c, account=account) for c in self.coverage
+            ],
+            secrets=list(self.secrets),
+            problems=list(self.problems),
+        )
+
     def add(self, result: LoadResult) -> None:
         self.declarations.extend(result.declarations)
         self.coverage.extend(result.coverage)

@@ -116,6 +116,18 @@ class FieldUse:
 
 
 @dataclass(frozen=True, slots=True)
+class ConnectionDefinition:
+    """A connection created in code (``New-AzAutomationConnection``) with what is known
+    of its type and the fields it gives values to (never the values)."""
+
+    name: NameValue | None
+    connection_type: str | None
+    fields: tuple[str, ...] | None
+    span: Span | None
+    logical: LogicalLocation | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Import:
     """A Python import; ``names`` are the imported names (``*`` for a star import)."""
 
@@ -191,4 +203,5 @@ class FileFacts:
     field_uses: list[FieldUse] = field(default_factory=list)
     imports: list[Import] = field(default_factory=list)
     parameter_uses: list[ParameterUse] = field(default_factory=list)
+    connection_definitions: list[ConnectionDefinition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)

@@ -7,6 +7,7 @@ in the scanned tree; that can only be decided here, once every file is known.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,6 +17,8 @@ from analyzer.model.facts import AssetRef, FileFacts, RunbookCall
 
 if TYPE_CHECKING:
     import networkx
+
+    from analyzer.inventory.model import Inventory
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +34,29 @@ class ResolvedCall:
 @dataclass
 class Workspace:
     files: list[FileFacts]
+    #: What exists in the Automation account(s); None when no inventory was given.
+    inventory: Inventory | None = None
+    #: (account name, runbook path globs) from the configuration, in order.
+    accounts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    default_account: str | None = None
     _calls: dict[str, list[ResolvedCall]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.files = sorted(self.files, key=lambda f: f.path)
         for file in self.files:
             self._calls[file.path] = self._resolve_calls(file)
+
+    # ---------------------------------------------------------------- accounts
+    def account_of(self, file: FileFacts) -> str | None:
+        """The Automation account a runbook deploys to (configuration ``accounts``)."""
+        name = file.path.rsplit("/", 1)[-1]
+        for account, patterns in self.accounts:
+            for pattern in patterns:
+                if fnmatch.fnmatchcase(file.path, pattern) or fnmatch.fnmatchcase(name, pattern):
+                    return account
+                if fnmatch.fnmatchcase(file.path, pattern.rstrip("/") + "/*"):
+                    return account
+        return self.default_account
 
     # ---------------------------------------------------------------- runbooks
     @cached_property
@@ -56,6 +76,10 @@ class Workspace:
     def find_runbook(self, name: str) -> list[FileFacts]:
         return self.runbooks_by_name.get(name.lower(), [])
 
+    def runbook_declared(self, name: str, account: str | None = None) -> bool:
+        """A runbook of that name is declared in the inventory (not necessarily scanned)."""
+        return bool(self.inventory is not None and self.inventory.lookup("runbook", name, account))
+
     # ------------------------------------------------------------------- calls
     def _resolve_calls(self, file: FileFacts) -> list[ResolvedCall]:
         resolved: list[ResolvedCall] = []
@@ -71,7 +95,7 @@ class Workspace:
             if not key or key == own or key in local:
                 continue
             targets = tuple(self.find_runbook(name))
-            if targets:
+            if targets or self.runbook_declared(name, self.account_of(file)):
                 resolved.append(ResolvedCall(file, candidate, targets))
         resolved.sort(
             key=lambda r: (r.call.span.line, r.call.span.column) if r.call.span else (0, 0)
