@@ -50,6 +50,9 @@ def build_graph(workspace: Workspace) -> networkx.DiGraph:
         )
 
     asset_ids: dict[tuple[str, str], str] = {}
+    typed: set[tuple[str, str]] = set()
+    if workspace.inventory is not None:
+        _add_inventory(graph, workspace, runbook_ids, asset_ids, typed)
     uses: dict[tuple[str, str], dict[str, Any]] = {}
     for file, ref in workspace.references():
         name = ref.name.effective if ref.name else None
@@ -87,6 +90,8 @@ def build_graph(workspace: Workspace) -> networkx.DiGraph:
         edge["forms"].add(resolved.call.form)
         edge["count"] += 1
 
+    for source, target in sorted(typed):
+        graph.add_edge(source, target, relation="typed")
     for (source, target), data in sorted(uses.items()):
         graph.add_edge(
             source,
@@ -103,6 +108,92 @@ def build_graph(workspace: Workspace) -> networkx.DiGraph:
     ordered.add_nodes_from(sorted(graph.nodes(data=True)))
     ordered.add_edges_from(sorted(graph.edges(data=True), key=lambda e: (e[0], e[1])))
     return ordered
+
+
+#: Inventory kinds that become graph nodes, and the node-id prefix of each.
+_INVENTORY_NODES = {
+    "connection": "connection",
+    "credential": "credential",
+    "variable": "variable",
+    "certificate": "certificate",
+    "connection_type": "connection_type",
+    "module": "module",
+    "dsc_configuration": "runbook",
+    "runbook": "runbook",
+}
+
+
+def _add_inventory(
+    graph: networkx.DiGraph,
+    workspace: Workspace,
+    runbook_ids: dict[str, str],
+    asset_ids: dict[tuple[str, str], str],
+    typed: set[tuple[str, str]],
+) -> None:
+    """Declared assets, connection types, modules and runbooks, spelled as declared."""
+    inventory = workspace.inventory
+    assert inventory is not None
+    for asset in inventory.assets():
+        prefix = _INVENTORY_NODES.get(asset.kind)
+        if prefix is None:
+            continue
+        declared_in = sorted(
+            {
+                (d.source.path, d.source.line)
+                for d in asset.declarations
+                if d.source.format != "builtin"
+            },
+            key=lambda item: (item[0], item[1] or 0),
+        )
+        locations = [{"path": path, "line": line} for path, line in declared_in]
+        if prefix == "runbook":
+            node = runbook_ids.setdefault(asset.name.lower(), runbook_node(asset.name))
+            if node in graph:
+                graph.nodes[node]["declared"] = True
+                graph.nodes[node]["declared_in"] = locations
+            else:
+                graph.add_node(
+                    node,
+                    type="runbook",
+                    name=asset.name,
+                    kind=asset.declarations[0].runbook_type,
+                    paths=[],
+                    missing=False,
+                    declared=True,
+                    declared_in=locations,
+                )
+            continue
+        if asset.kind == "connection_type" and not locations:
+            continue  # built-in types appear only when a connection uses them
+        key = (asset.kind, asset.name.lower())
+        node = asset_ids.setdefault(key, asset_node(prefix, asset.name))
+        attributes: dict[str, Any] = {
+            "type": "asset"
+            if asset.kind in ("connection", "credential", "variable", "certificate")
+            else asset.kind,
+            "kind": asset.kind,
+            "name": asset.name,
+            "declared": True,
+            "declared_in": locations,
+        }
+        if asset.kind == "connection":
+            attributes["connection_type"] = asset.connection_type
+        graph.add_node(node, **attributes)
+        if asset.kind == "connection" and asset.connection_type:
+            type_key = ("connection_type", asset.connection_type.lower())
+            type_node = asset_ids.setdefault(
+                type_key, asset_node("connection_type", asset.connection_type)
+            )
+            if type_node not in graph:
+                graph.add_node(
+                    type_node,
+                    type="connection_type",
+                    kind="connection_type",
+                    name=asset.connection_type,
+                    declared=inventory.connection_type(asset.connection_type) is not None,
+                    declared_in=[],
+                )
+            typed.add((node, type_node))
 
 
 def _span_fields(span: Any) -> dict[str, int | None]:
