@@ -87,7 +87,9 @@ def classify_json(document: Any) -> str | None:
         ):
             return "local-assets"
         value = document.get_ci("value")
-        if isinstance(value, JArray) or _is_rest_item(document):
+        if (isinstance(value, JArray) and not _is_ps_item(document)) or _is_rest_item(document):
+            return "rest"
+        if _is_rest_example(document):
             return "rest"
         if document and all(
             isinstance(v, JObject) and set(v) <= {"value", "reference", "metadata"}
@@ -110,6 +112,27 @@ def _is_rest_item(item: Any) -> bool:
         isinstance(item, JObject)
         and "/providers/microsoft.automation/" in str(item.get_ci("id", "")).lower()
     )
+
+
+def _is_rest_example(document: JObject) -> bool:
+    """The Azure REST spec example wrapper: ``{"parameters": …, "responses": {"200":
+    {"body": <resource or page>}}}`` (azure-rest-api-specs ``…/examples/*.json``)."""
+    responses = document.get_ci("responses")
+    if not isinstance(responses, JObject):
+        return False
+    for status, response in responses.items():
+        if not status.startswith("2") or not isinstance(response, JObject):
+            continue
+        body = response.get_ci("body")
+        if isinstance(body, JObject) and isinstance(body.get_ci("value"), JArray):
+            body = body.get_ci("value")  # a page; an empty one is still a page
+            if all(_is_rest_item(item) for item in body):
+                return True
+        elif _is_rest_item(body) or (
+            isinstance(body, JArray) and body and all(_is_rest_item(i) for i in body)
+        ):
+            return True
+    return False
 
 
 def _is_ps_item(item: Any) -> bool:
