@@ -26,7 +26,7 @@ def callee_span(span: Span | None, callee: str) -> Span | None:
 def closest(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     """Candidate names that look like ``name`` (case-insensitive), best first."""
     pool = {c.lower(): c for c in candidates}
-    matches = difflib.get_close_matches(name.lower(), list(pool), n=limit, cutoff=0.75)
+    matches = difflib.get_close_matches(name.lower(), list(pool), n=limit, cutoff=0.8)
     return [pool[m] for m in matches]
 
 
@@ -59,3 +59,16 @@ def lookup_references(
         if name is None:
             continue
         yield file, ref, name, workspace.account_of(file)
+
+
+#: Cmdlets that enumerate Automation accounts: a file that calls one manages accounts
+#: from outside (an audit or migration script), it is not a runbook reading its assets.
+_ACCOUNT_ENUMERATION = frozenset(
+    {"get-azautomationaccount", "get-azurermautomationaccount", "get-azureautomationaccount"}
+)
+
+
+def is_management_script(file: FileFacts) -> bool:
+    """Management cmdlets are legitimate in scripts that run outside jobs
+    (azure-automation.md §5); such scripts enumerate accounts."""
+    return any(command.name.lower() in _ACCOUNT_ENUMERATION for command in file.commands)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.rules._helpers import callee_span
+from analyzer.rules._helpers import callee_span, is_management_script
 
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.frontends.ps_commands import INTERNAL_EQUIVALENT
@@ -24,7 +24,8 @@ class ManagementCmdletInRunbook(Rule):
     its password. They also need a sign-in, a resource group and an account name. Inside a
     job the internal cmdlets (`Get-AutomationConnection` and friends) return the values
     and need nothing. Calls without `-Name` enumerate assets; that is legitimate in audit
-    runbooks and is not reported.
+    runbooks and is not reported, and neither are files that enumerate Automation accounts
+    (`Get-AzAutomationAccount`): those are management scripts that run outside jobs.
 
     ## Example
     ```powershell
@@ -52,7 +53,7 @@ class ManagementCmdletInRunbook(Rule):
     tags = ("correctness",)
 
     def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
-        if file.runbook is None or not file.runbook.is_runbook:
+        if file.runbook is None or not file.runbook.is_runbook or is_management_script(file):
             return
         for ref in file.refs:
             if ref.operation != "management" or ref.name is None or "enumeration" in ref.tags:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from analyzer.rules._helpers import is_management_script
+
 from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.model.diagnostic import Diagnostic
@@ -72,9 +74,12 @@ class RunAsAccount(Rule):
             )
         else:
             help = "sign in with the Automation account's managed identity: Connect-AzAccount -Identity"
+        management = is_management_script(file)
         for index, ref in enumerate(file.refs):
             if ref.name is None or "whatif" in ref.tags:
                 continue
+            if management and ref.operation == "management":
+                continue  # an audit script looking for Run As assets, not using them
             name = ref.name.effective
             if name is not None and name.lower() in run_as_names:
                 yield self.diagnostic(

@@ -18,7 +18,7 @@ from analyzer.config import Config
 from analyzer.workspace.graph import dependency_report
 from tests.conftest import FIXTURES
 
-CORPORA = ("powershell", "python")
+CORPORA = ("powershell", "python", "realworld")
 
 
 def _labelled_files(corpus: str) -> list[Path]:

@@ -253,6 +253,24 @@ def _unwrap(node: Node) -> Node:
     return node
 
 
+def _hash_literal(node: Node) -> Node | None:
+    """A hashtable literal, also behind a cast such as ``[ordered]@{ … }``."""
+    inner = _unwrap(node)
+    if inner.type == "cast_expression" and inner.named_child_count:
+        inner = _unwrap(inner.named_children[-1])
+    return inner if inner.type == "hash_literal_expression" else None
+
+
+def _swallowed_variable(element: Node) -> Node | None:
+    """``[string] $B`` or ``$B`` as an element of a misparsed parameter default."""
+    inner = _unwrap(element)
+    if inner.type == "cast_expression" and inner.named_child_count:
+        inner = _unwrap(inner.named_children[-1])
+    if inner.type == "variable" and inner.text is not None and inner.text.startswith(b"$"):
+        return inner
+    return None
+
+
 def _variable_key(text: str) -> tuple[str, str]:
     """``$Using:Conn`` → (``using``, ``conn``); ``${x}`` → ("", ``x``)."""
     body = text.lstrip("$@")
@@ -295,7 +313,11 @@ class _Resolver:
             if quoted is not None:
                 value, start, end = quoted
                 return value, self._sub_span(node, text, start, end)
-            if kind == "generic_token" and not (set(text) & (ps_text.QUOTES | {"$", "@"})):
+            if (
+                kind == "generic_token"
+                and not (set(text) & (ps_text.QUOTES | {"$"}))
+                and not text.startswith("@")
+            ):
                 return text, ctx.span(node)
             return None
         if kind in ("verbatim_here_string_characters", "expandable_here_string_literal"):
@@ -448,11 +470,13 @@ class _Extractor:
         self.resolver = _Resolver(self.ctx)
         self.facts = FileFacts(path=path, runbook=None, text=text)
         self._scope_of_node: dict[int, _Scope] = {}
-        self._connection_vars: dict[tuple[int, str], int] = {}
         self._connection_names: set[str] = set()
+        self._assignment_cache: dict[tuple[int, str], list[tuple[int, int | None]]] = {}
         self._command_ref: dict[int, int] = {}
         self._command_nodes: dict[int, Node] = {}
         self._parameters_by_elements: dict[int, list[str]] = {}
+        #: Corrected defaults of parameters whose default swallowed the next parameter.
+        self._parameter_defaults: dict[int, Node | None] = {}
         self._workflow_ranges: list[tuple[int, int]] = []
         self._inlinescript_ranges: list[tuple[int, int]] = []
         self.ctx.materialize = self._materialize
@@ -599,8 +623,8 @@ class _Extractor:
             if definitions:
                 if len(definitions) != 1 or definitions[0].value is None:
                     return None
-                value = _unwrap(definitions[0].value)
-                if value.type != "hash_literal_expression":
+                value = _hash_literal(definitions[0].value)
+                if value is None:
                     return None
                 return self._hash_elements(value)
             current = current.parent
@@ -656,6 +680,9 @@ class _Extractor:
             name = raw_name
         lowered = name.lower()
         spec = CMDLETS.get(lowered)
+        if spec is None and "\\" in lowered and not lowered.endswith(".ps1"):
+            # Module-qualified: Orchestrator.AssetManagement.Cmdlets\Get-AutomationVariable
+            spec = CMDLETS.get(lowered.rsplit("\\", 1)[1])
         if spec is not None and lowered not in self.ctx.local_commands:
             scope = self.scope(command)
             self._cmdlet(spec, raw_name, name_node, command, self._elements(elements_node), scope)
@@ -864,7 +891,10 @@ class _Extractor:
                 if definitions:
                     if len(definitions) != 1 or definitions[0].value is None:
                         return None
-                    inner = _unwrap(definitions[0].value)
+                    found = _hash_literal(definitions[0].value)
+                    if found is None:
+                        return None
+                    inner = found
                     break
                 current = current.parent
         if inner.type != "hash_literal_expression":
@@ -881,8 +911,36 @@ class _Extractor:
 
     def parameter(self, node: Node) -> None:
         variable = next((c for c in node.named_children if c.type == "variable"), None)
-        if variable is not None:
-            self._register("parameter", self.ctx.text(variable), node)
+        if variable is None:
+            return
+        self._register("parameter", self.ctx.text(variable), node)
+        self._split_swallowed_parameters(node)
+
+    def _split_swallowed_parameters(self, node: Node) -> None:
+        """Undo a grammar quirk: in ``[string] $A = 'x', [string] $B`` the grammar reads
+        ``'x', [string] $B`` as an array default of ``$A``. PowerShell reads two
+        parameters; so do we (``$A`` defaults to ``'x'``, ``$B`` has no default)."""
+        default = next(
+            (c for c in node.named_children if c.type == "script_parameter_default"), None
+        )
+        if default is None or not default.named_child_count:
+            return
+        value = default.named_children[-1]
+        if value.type != "array_literal_expression":
+            return
+        elements = value.named_children
+        first_swallowed = None
+        for index, element in enumerate(elements):
+            if index and _swallowed_variable(element) is not None:
+                first_swallowed = index
+                break
+        if first_swallowed is None:
+            return
+        self._parameter_defaults[node.id] = elements[0] if first_swallowed == 1 else None
+        for element in elements[first_swallowed:]:
+            variable = _swallowed_variable(element)
+            if variable is not None:
+                self._register("swallowed-parameter", self.ctx.text(variable), variable)
 
     def assignment(self, node: Node) -> None:
         left = node.named_children[0] if node.named_child_count else None
@@ -910,6 +968,8 @@ class _Extractor:
 
     def _materialize(self, kind: str, node: Node) -> tuple[_Scope, _Definition]:
         """Owner scope and meaning of one registered definition (computed on demand)."""
+        if kind == "swallowed-parameter":
+            return self._parameter_owner(node), _Definition("parameter", None)
         if kind == "parameter":
             default = next(
                 (c for c in node.named_children if c.type == "script_parameter_default"), None
@@ -919,6 +979,8 @@ class _Extractor:
                 if default is not None and default.named_child_count
                 else None
             )
+            if node.id in self._parameter_defaults:
+                value = self._parameter_defaults[node.id]
             attributes = next((c for c in node.named_children if c.type == "attribute_list"), None)
             mandatory = attributes is not None and bool(
                 _MANDATORY.search(self.ctx.text(attributes))
@@ -973,7 +1035,7 @@ class _Extractor:
 
     # ------------------------------------------------------------------ fields
     def _connection_variables(self) -> None:
-        """Variables holding the result of exactly one connection lookup."""
+        """Names of variables that some connection lookup is assigned to."""
         for command_id, index in self._command_ref.items():
             ref = self.facts.refs[index]
             if ref.kind != "connection" or ref.operation != "get":
@@ -985,29 +1047,61 @@ class _Extractor:
                 continue
             left = node.named_children[0] if node.named_child_count else None
             target = self._assignment_target(left) if left is not None else None
-            if target is None:
+            if target is not None:
+                self._connection_names.add(_variable_key(self.ctx.text(target))[1])
+
+    def _assignments(self, scope_id: int, name: str) -> list[tuple[int, int | None]]:
+        """(position, connection ref or None) of every definition of ``name`` in a scope,
+        in program order."""
+        key = (scope_id, name)
+        cached = self._assignment_cache.get(key)
+        if cached is not None:
+            return cached
+        out: list[tuple[int, int | None]] = []
+        for kind, node in self.ctx.raw_definitions.get(name, ()):
+            owner, definition = self._materialize(kind, node)
+            if owner.node_id != scope_id:
                 continue
-            owner, definition = self._materialize("assignment", node)
-            _, name = _variable_key(self.ctx.text(target))
-            definitions = self.ctx.definitions(owner.node_id, name) or []
-            if len(definitions) == 1 and definition.value is not None:
-                self._connection_vars[(owner.node_id, name)] = index
-                self._connection_names.add(name)
+            index = None
+            if definition.kind == "assignment" and definition.value is not None:
+                index = self._command_ref.get(_unwrap(definition.value).id)
+                if index is not None and self.facts.refs[index].kind != "connection":
+                    index = None
+            out.append((node.start_byte, index))
+        out.sort(key=lambda item: item[0])
+        self._assignment_cache[key] = out
+        return out
 
     def _connection_ref(self, variable: Node) -> int | None:
+        """The connection lookup whose result ``variable`` holds where it is read: the
+        last assignment before the read in the same scope (a variable can be reused for
+        something else later), or, read from an inner scope, the only kind of value the
+        variable ever gets."""
         qualifier, name = _variable_key(self.ctx.text(variable))
         if name not in self._connection_names:
             return None
-        scope: _Scope | None = self.scope(variable)
+        here: _Scope | None = self.scope(variable)
+        scope = here
         if qualifier == "using" and scope is not None:
             scope = self.resolver._outside_inlinescript(scope)
         while scope is not None:
             if self.ctx.definitions(scope.node_id, name):
-                return self._connection_vars.get((scope.node_id, name))
+                break
             if scope.kind == "inlinescript":
                 return None
             scope = scope.parent
-        return None
+        if scope is None:
+            return None
+        assignments = self._assignments(scope.node_id, name)
+        if scope is here:
+            chosen = None
+            for position, index in assignments:
+                if position >= variable.start_byte:
+                    break
+                chosen = index
+            return chosen
+        indexes = {index for _, index in assignments}
+        return indexes.pop() if len(indexes) == 1 else None
 
     def field_access(self, node: Node) -> None:
         if node.named_child_count < 2:
@@ -1054,6 +1148,9 @@ class _Extractor:
             return
         if member_text.lower() in _HASHTABLE_MEMBERS:
             return
+        quoted = ps_text.quoted_literal(member_text)
+        if quoted is not None:  # $c."ApplicationId"
+            member_text = quoted[0]
         self.facts.field_uses.append(FieldUse(index, member_text, self.ctx.span(member)))
 
     def _first_argument_literal(self, arguments: Node) -> tuple[str, Span] | None:
@@ -1141,7 +1238,7 @@ class _Extractor:
         out: list[tuple[int, Parameter]] = []
         for name, entries in self.ctx.raw_definitions.items():
             for kind_, node in entries:
-                if kind_ != "parameter":
+                if kind_ not in ("parameter", "swallowed-parameter"):
                     continue
                 scope, definition = self._materialize(kind_, node)
                 if scope.node_id != target.node_id:
@@ -1256,7 +1353,7 @@ class _Extractor:
         for node in commands:
             self.command(node)
         self._connection_variables()
-        if any(r.kind == "connection" for r in self.facts.refs):
+        if self._connection_names:
             accesses = captures("powershell", _FIELD_QUERY, self.tree.root_node)
             for kind in ("member", "element", "invocation"):
                 for node in accesses.get(kind, []):
