@@ -95,7 +95,9 @@ def _run(entry: Path, code: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     else:
         monkeypatch.chdir(entry.parent)
         target = entry.name
-    result = analyze([target], Config(select=(code,), jobs=1))
+    # A scenario folder with an inventory/ subfolder is checked against that inventory.
+    inventory = ("inventory",) if entry.is_dir() and (entry / "inventory").is_dir() else ()
+    result = analyze([target], Config(select=(code,), jobs=1, inventory=inventory))
     crashed = [
         f"{file.path}: {problem.message}"
         for file in result.files

@@ -189,6 +189,9 @@ def read_files(
             continue
         try:
             document = loads(text)
+        except RecursionError:  # pragma: no cover - MAX_DEPTH keeps well below the limit
+            problems.append(InventoryProblem(shown, None, "invalid JSON: nesting too deep"))
+            continue
         except JsonError as exc:
             if was_explicit or suffix in (".json", ".jsonc"):
                 problems.append(InventoryProblem(shown, exc.line, f"invalid JSON: {exc}"))

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analyzer.rules._helpers import declaration_span
+
+from analyzer.engine.rule import Rule, RuleContext
+from analyzer.inventory.model import LOOKUP_KINDS, fold
+from analyzer.model.diagnostic import Diagnostic
+from analyzer.workspace.workspace import Workspace
+
+
+class UnusedAsset(Rule):
+    """A declared asset that no scanned runbook references.
+
+    ## What it does
+    Reports connections, credentials, variables and certificates declared in the
+    inventory that no scanned runbook, configuration or graphical runbook looks up (by
+    literal or provably constant name, case-insensitively, in the same account). When
+    lookups with dynamic names exist for that kind, the message says they might use it.
+
+    ## Why is this bad?
+    Unused credentials and connections are attack surface and rotation work for nothing;
+    unused variables are clutter that nobody dares delete because nobody can tell.
+
+    ## Example
+    ```text
+    inventory declares credential "OldSqlAdmin"; no runbook calls
+    Get-AutomationPSCredential -Name 'OldSqlAdmin'
+    ```
+
+    ## Use instead
+    ```text
+    delete the asset from the account and from the infrastructure code
+    ```
+
+    ## Fix safety
+    Not applicable.
+    """
+
+    code = "RB203"
+    name = "unused-asset"
+    severity = "info"
+    scope = "workspace"
+    tags = ("dependencies", "inventory")
+    examples_not_runnable = "needs an inventory beside the runbooks; see fixtures/rules"
+
+    def check_workspace(self, workspace: Workspace, context: RuleContext) -> Iterator[Diagnostic]:
+        inventory = workspace.inventory
+        if inventory is None:
+            return
+        used: set[tuple[str, str]] = set()
+        dynamic: dict[str, int] = {}
+        for _file, ref in workspace.references():
+            name = ref.name.effective if ref.name else None
+            if name is None:
+                dynamic[ref.kind] = dynamic.get(ref.kind, 0) + 1
+                continue
+            used.add((ref.kind, fold(name)))
+        for asset in inventory.assets():
+            if asset.kind not in LOOKUP_KINDS or (asset.kind, fold(asset.name)) in used:
+                continue
+            declaration = next(
+                (d for d in asset.declarations if d.source.format != "builtin"), None
+            )
+            if declaration is None:
+                continue
+            note = ""
+            if dynamic.get(asset.kind):
+                note = f" ({dynamic[asset.kind]} lookups with dynamic names might use it)"
+            yield self.diagnostic(
+                declaration.source.path,
+                declaration_span(declaration.source.line),
+                f'{asset.kind} "{asset.name}" is declared but no scanned runbook uses it{note}',
+                help="delete it, or scan the runbooks that use it",
+            )
