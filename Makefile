@@ -21,11 +21,12 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	mkdir -p $(DEMO_OUT)
-	$(RA) check fixtures/demo --format json --exit-zero --output $(DEMO_OUT)/findings.json
-	$(RA) graph fixtures/demo --format json --output $(DEMO_OUT)/dependencies.json
-	@echo "wrote $(DEMO_OUT)/findings.json and $(DEMO_OUT)/dependencies.json"
+	$(RA) check fixtures/demo --inventory fixtures/demo/infra --format json --exit-zero --output $(DEMO_OUT)/findings.json
+	$(RA) graph fixtures/demo --inventory fixtures/demo/infra --format json --output $(DEMO_OUT)/dependencies.json
+	$(RA) inventory fixtures/demo/infra --format json --output $(DEMO_OUT)/inventory.json
+	@echo "wrote $(DEMO_OUT)/findings.json, dependencies.json and inventory.json"
 	@echo
-	$(RA) check fixtures/demo --exit-zero
+	$(RA) check fixtures/demo --inventory fixtures/demo/infra --exit-zero
 
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check analyzer rules tests

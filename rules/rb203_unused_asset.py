@@ -67,7 +67,9 @@ class UnusedAsset(Rule):
                 continue
             note = ""
             if dynamic.get(asset.kind):
-                note = f" ({dynamic[asset.kind]} lookups with dynamic names might use it)"
+                count = dynamic[asset.kind]
+                lookups = "lookup" if count == 1 else "lookups"
+                note = f" ({count} {lookups} with dynamic names might use it)"
             yield self.diagnostic(
                 declaration.source.path,
                 declaration_span(declaration.source.line),

@@ -28,9 +28,14 @@ def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     ("golden", "args", "exit_code"),
     [
-        ("check.txt", ["check", "fixtures/demo"], 1),
-        ("check.json", ["check", "fixtures/demo", "--format", "json"], 1),
-        ("dependencies.json", ["graph", "fixtures/demo"], 0),
+        ("check.txt", ["check", "fixtures/demo", "--inventory", "fixtures/demo/infra"], 1),
+        (
+            "check.json",
+            ["check", "fixtures/demo", "--inventory", "fixtures/demo/infra", "--format", "json"],
+            1,
+        ),
+        ("dependencies.json", ["graph", "fixtures/demo", "--inventory", "fixtures/demo/infra"], 0),
+        ("inventory.json", ["inventory", "fixtures/demo/infra", "--format", "json"], 0),
     ],
 )
 def test_demo_golden(golden: str, args: list[str], exit_code: int, update_goldens: bool) -> None:
@@ -63,5 +68,19 @@ def test_demo_finds_every_planted_mistake() -> None:
         ("RB104", "post_cost_summary.py", 20),
         ("RB104", "post_cost_summary.py", 21),
         ("RB903", "list_vms_runas.py", 1),
+        # with the inventory (fixtures/demo/infra)
+        ("RB102", "Export-VmInventory.ps1", 14),
+        ("RB102", "Invoke-PatchWave.ps1", 16),
+        ("RB102", "Stop-LabVms.ps1", 13),
+        ("RB102", "list_vms_runas.py", 14),
+        ("RB102", "list_vms_runas.py", 29),
+        ("RB105", "Start-LabEnvironment.ps1", 12),
+        ("RB106", "Confirm-PatchWave.ps1", 30),
+        ("RB203", "automation-account.json", 108),
+        ("RB203", "secrets.tf", 27),
+        ("RB302", "automation-account.json", 64),
+        ("RB303", "secrets.tf", 16),
+        ("RB303", "secrets.tf", 24),
+        ("RB304", "secrets.tf", 19),
     }
     assert found == expected
