@@ -535,7 +535,7 @@ def run_cache(context: LoadContext, name: str) -> dict[Any, Any]:
     """A per-run cache on the load context: sibling files are parsed once per run, not once
     per file that needs them. (The context is created per ``load_inventory`` call, so
     nothing outlives a run.)"""
-    store = vars(context).setdefault("_loader_cache", {})
+    store = context.cache
     return store.setdefault(name, {})
 
 

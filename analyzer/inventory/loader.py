@@ -3,7 +3,7 @@
 Detection is by content, not by name: ARM templates hide in ``.md.txt`` files, and a
 ``.json`` can be a template, a parameter file, a REST page, an Az PowerShell export, our
 own inventory file, a module's connection types or a local asset store. Each loader is a
-module with ``load(path, text, context) -> LoadResult``, imported only when a file of its
+module with ``load(file, context) -> LoadResult``, imported only when a file of its
 format turns up.
 """
 
@@ -56,6 +56,8 @@ class LoadContext:
     cwd: Path = field(default_factory=Path.cwd)
     #: Every inventory file by path, for loaders that read siblings (Terraform variables).
     files: dict[str, InventoryFile] = field(default_factory=dict)
+    #: Per-run scratch space for loaders (parsed siblings shared by files of a folder).
+    cache: dict[str, Any] = field(default_factory=dict)
 
 
 def classify_json(document: Any) -> str | None:
