@@ -23,8 +23,12 @@ from typing import Any
 #: Caps far above anything real (real exports: under 64 KiB, about 30,000 records).
 MAX_STREAM_BYTES = 16 * 1024 * 1024
 MAX_RECORDS = 2_000_000
-MAX_ARRAY_ELEMENTS = 4_000_000
+MAX_ARRAY_ELEMENTS = 1_000_000
 MAX_DEPTH = 256
+#: Member values and array elements read in total. Some cost no bytes (a ``Null``
+#: primitive), so without this budget a small payload could repeat a wide class layout
+#: many times and make the work quadratic in its size.
+MAX_WORK = 1_000_000
 
 _PRIMITIVE_SIZES = {
     1: 1,
@@ -164,6 +168,7 @@ class _Reader:
         self.libraries: dict[int, str] = {}
         self.records = 0
         self.elements = 0
+        self.work = 0
         self.pending: list[tuple[Any, Any]] = []
 
     # ------------------------------------------------------------ primitives
@@ -266,7 +271,13 @@ class _Reader:
             library_name = "mscorlib"
         return object_id, _ClassInfo(name, names, types, library_name)
 
+    def _spend(self, units: int) -> None:
+        self.work += units
+        if self.work > MAX_WORK:
+            raise NrbfError(f"more than {MAX_WORK} member values and array elements")
+
     def _instance(self, object_id: int, info: _ClassInfo, depth: int) -> NObject:
+        self._spend(len(info.member_names) + 1)
         obj = NObject(info.name, {}, object_id, info.library)
         self._register(object_id, obj)
         for index, name in enumerate(info.member_names):
@@ -287,6 +298,7 @@ class _Reader:
         self.elements += length
         if self.elements > MAX_ARRAY_ELEMENTS:
             raise NrbfError(f"more than {MAX_ARRAY_ELEMENTS} array elements")
+        self._spend(length)
         items: list[Any] = []
         self._register(object_id, items)
         binary_type, extra = element
