@@ -274,6 +274,8 @@ def _swallowed_variable(element: Node) -> Node | None:
 def _variable_key(text: str) -> tuple[str, str]:
     """``$Using:Conn`` → (``using``, ``conn``); ``${x}`` → ("", ``x``)."""
     body = text.lstrip("$@")
+    if ":" not in body and "{" not in body:
+        return "", body.lower()
     if body.startswith("{") and body.endswith("}"):
         body = body[1:-1]
     match = _SCOPED_VARIABLE.match(body)
