@@ -173,6 +173,9 @@ def measure(corpus: Corpus, tree: Path, work: Path) -> int:
     ]
     print(render(rows))
     print(f"\nfindings reported by the full check: {findings}; CLI = {' '.join(cli)}")
+    from tests.bench.graphical import report
+
+    print(report())
     return 0
 
 
