@@ -64,7 +64,9 @@ class _Extractor:
     def name_value(self, d: Descriptor) -> NameValue:
         """How a name is supplied: constant, runbook parameter, activity output, expression."""
         if d.kind == "Constant":
-            return NameValue(None if d.value is None else str(d.value))
+            if isinstance(d.value, (str, int, float)) and not isinstance(d.value, bool):
+                return NameValue(str(d.value))
+            return NameValue(None, f"<constant {d.value!r}>"[:80])
         if d.kind == "RunbookParameter":
             declared = self.parameters.get((d.parameter or "").lower())
             default = declared.default if declared is not None else None
@@ -75,12 +77,12 @@ class _Extractor:
             return NameValue(None, f"$ActivityOutput['{d.activity}']{fields}")
         if d.kind == "PowerShellExpression":
             expression = (d.expression or "").strip()
-            quoted = ps_text.quoted_literal(expression)
-            return NameValue(None, expression, quoted[0] if quoted else None)
+            value = ps_text.single_string(expression)
+            return NameValue(None, expression, value)
         if d.kind == "NullConstant":
             return NameValue(None, "$null")
         if d.kind == "EmptyStringConstant":
-            return NameValue(None, "''")
+            return NameValue("")
         if d.kind in _ASSET_DESCRIPTORS:
             return NameValue(None, f"{d.kind} '{d.asset}'")
         return NameValue(None, f"<{d.kind}>")
@@ -202,7 +204,7 @@ class _Extractor:
             self.facts.commands.append(CommandUse(command.name, command.parameters, None, location))
         for use in facts.field_uses:
             self.facts.field_uses.append(FieldUse(use.ref + offset, use.field, None, location))
-        for match in _ACTIVITY_OUTPUT_FIELD.finditer(text):
+        for match in _ACTIVITY_OUTPUT_FIELD.finditer(_without_comments(text)):
             index = self.connection_activities.get(match.group(1).lower())
             if index is not None:
                 self.facts.field_uses.append(FieldUse(index, match.group(2), None, location))
@@ -236,7 +238,7 @@ class _Extractor:
                 self.code(activity.loop_exit_condition, self.where(activity, "loop condition"))
         by_name = {a.name: a for a in model.activities}
         for link in model.links:
-            if link.condition:
+            if link.condition and link.condition_enabled:
                 target = by_name.get(link.destination or "")
                 location = LogicalLocation(
                     f"link {link.source} -> {link.destination}",
@@ -244,6 +246,15 @@ class _Extractor:
                     "condition",
                 )
                 self.code(link.condition, location)
+        for unknown in model.unknowns:
+            self.facts.problems.append(
+                Problem(
+                    "RB902",
+                    unknown,
+                    None,
+                    "re-export the runbook from the portal, or report the new format",
+                )
+            )
         if model.odd_padding:
             self.facts.problems.append(
                 Problem(
@@ -269,6 +280,14 @@ class _Extractor:
             ),
         )
         return self.facts
+
+
+_COMMENTS = re.compile(r"<#.*?#>|(?:^|(?<=[\s;{}()]))#[^\n]*", re.S)
+
+
+def _without_comments(text: str) -> str:
+    """Code text with PowerShell comments blanked (lines and columns kept)."""
+    return _COMMENTS.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
 
 
 def _no_span(value: NameValue | None) -> NameValue | None:

@@ -96,6 +96,9 @@ class GraphRunbookModel:
     comments: list[str] = field(default_factory=list)
     #: Trailing bytes after MessageEnd that are not NUL padding (worth a warning).
     odd_padding: bool = False
+    #: Things the model does not know (schema version, activity or descriptor classes):
+    #: reported, while everything known is still read.
+    unknowns: list[str] = field(default_factory=list)
 
     @property
     def workflow(self) -> bool:
@@ -189,12 +192,24 @@ def _enum(value: Any) -> int | None:
 
 
 def _plain(value: Any) -> Any:
-    """Primitive values as JSON-friendly Python values."""
+    """Primitive values as JSON-friendly Python values.
+
+    Never recurses into object graphs: the reader shares objects between paths, so
+    printing one in full could take time exponential in the file's size.
+    """
     if isinstance(value, TimeSpan):
         return f"{value.ticks / 10_000_000:g}s"
     if isinstance(value, NObject):
         return _text(value) or f"<{value.bare_class}>"
-    return value
+    if isinstance(value, list):
+        if len(value) <= 64 and all(
+            v is None or isinstance(v, (str, int, float, bool)) for v in value
+        ):
+            return list(value)
+        return f"<array of {len(value)}>"
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return f"<{type(value).__name__}>"
 
 
 def descriptor(value: Any) -> Descriptor:
@@ -210,7 +225,8 @@ def descriptor(value: Any) -> Descriptor:
         return Descriptor(short, parameter=_text(value.member("ParameterName")))
     if short == "ActivityOutput":
         path = value.member("FieldPath")
-        fields = tuple(p for p in path if isinstance(p, str)) if isinstance(path, list) else ()
+        # string[] from schema 1.7 on; a List<string> object in 1.0 and 1.2.
+        fields = tuple(p for p in _items(path) if isinstance(p, str))
         return Descriptor(short, activity=_text(value.member("ActivityName")), field_path=fields)
     if short == "PowerShellExpression":
         expression = value.member("expression")
@@ -227,6 +243,24 @@ def descriptor(value: Any) -> Descriptor:
             asset = next((_text(v) for v in value.members.values() if _text(v) is not None), None)
         return Descriptor(short, asset=asset)
     return Descriptor(kind)
+
+
+KNOWN_DESCRIPTORS = frozenset(
+    {
+        "Constant",
+        "NullConstant",
+        "EmptyStringConstant",
+        "RunbookParameter",
+        "ActivityOutput",
+        "PowerShellExpression",
+        "AutomationVariable",
+        "AutomationConnection",
+        "AutomationCredential",
+        "AutomationCertificate",
+    }
+)
+#: Schema versions seen in real exports (1.0 to 1.10); others are reported, then read.
+KNOWN_SCHEMAS = ((1, 0), (1, 10))
 
 
 def _activity(obj: NObject) -> Activity:
@@ -248,6 +282,8 @@ def _activity(obj: NObject) -> Activity:
     )
     loop = obj.member("loopExitCondition")
     loop_expression = loop.member("expression") if isinstance(loop, NObject) else None
+    if isinstance(loop, NObject) and _enum(loop.member("Mode")) == 1:
+        loop_expression = None  # a disabled condition is never evaluated
     x, y = obj.member("PositionX"), obj.member("PositionY")
     custom = obj.member("CustomParameters")
     parameter_set = obj.member("ParameterSetName")
@@ -271,18 +307,16 @@ def _activity(obj: NObject) -> Activity:
 
 
 def _link(obj: NObject, names: dict[str, str]) -> Link:
-    source = obj.member("SourceActivityEntityId")
-    destination = obj.member("DestinationActivityEntityId")
+    source = _text(obj.member("SourceActivityEntityId"))
+    destination = _text(obj.member("DestinationActivityEntityId"))
     condition = obj.member("condition")
     expression = condition.member("expression") if isinstance(condition, NObject) else None
     mode = _enum(condition.member("Mode")) if isinstance(condition, NObject) else None
     link_type = _enum(obj.member("LinkType"))
     stream = _enum(obj.member("linkStreamType"))
     return Link(
-        source=names.get(str(source).lower(), source if isinstance(source, str) else None),
-        destination=names.get(
-            str(destination).lower(), destination if isinstance(destination, str) else None
-        ),
+        source=names.get((source or "").lower(), source),
+        destination=names.get((destination or "").lower(), destination),
         link_type={0: "Sequence", 1: "Pipeline"}.get(link_type or 0, str(link_type)),
         stream={0: "Output", 1: "Error"}.get(stream or 0, str(stream)),
         condition=expression if isinstance(expression, str) and expression.strip() else None,
@@ -327,6 +361,23 @@ def load_model(data: bytes) -> GraphRunbookModel:
     for activity in _items(root.member("activities")):
         if isinstance(activity, NObject):
             model.activities.append(_activity(activity))
+    if model.schema is None or not (KNOWN_SCHEMAS[0] <= model.schema <= KNOWN_SCHEMAS[1]):
+        model.unknowns.append(
+            f"unknown schema version {version_text!r} (known: 1.0 to 1.10); the definition "
+            "was read as a 1.x runbook, check the results"
+        )
+    for activity in model.activities:
+        if activity.kind not in KNOWN_ACTIVITIES:
+            model.unknowns.append(
+                f'activity "{activity.name}" is of an unknown kind ({activity.kind}); only its '
+                "parameters were analysed"
+            )
+        for parameter, d in activity.parameters:
+            if d.kind not in KNOWN_DESCRIPTORS:
+                model.unknowns.append(
+                    f'activity "{activity.name}", parameter {parameter}: unknown value '
+                    f"descriptor {d.kind}; its value was not analysed"
+                )
     names = {(a.entity_id or "").lower(): a.name for a in model.activities}
     for link in _items(root.member("links")):
         if isinstance(link, NObject):

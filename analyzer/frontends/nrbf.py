@@ -94,6 +94,10 @@ class NObject:
     object_id: int | None = None
     library: str | None = None
 
+    def __repr__(self) -> str:
+        # Never recurse: objects are shared between paths and may form cycles.
+        return f"<{self.bare_class} #{self.object_id} {list(self.members)}>"
+
     @property
     def bare_class(self) -> str:
         """Class name without namespace, generic arguments or assembly identity."""
@@ -295,6 +299,10 @@ class _Reader:
         return obj
 
     def _array(self, object_id: int, length: int, element: tuple[int, Any], depth: int) -> list:
+        # Null runs let a few bytes declare many elements; real arrays are small, so the
+        # length must stay within reach of the bytes that remain.
+        if length > (len(self.data) - self.pos) * 16 + 1024:
+            raise NrbfError(f"array of {length} elements cannot fit in the rest of the stream")
         self.elements += length
         if self.elements > MAX_ARRAY_ELEMENTS:
             raise NrbfError(f"more than {MAX_ARRAY_ELEMENTS} array elements")

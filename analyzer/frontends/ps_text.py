@@ -108,3 +108,34 @@ def parameter_name(token: str) -> tuple[str, bool] | None:
     if not all(ch.isalnum() or ch in "_-?" for ch in body):
         return None
     return body, colon
+
+
+def single_string(text: str) -> str | None:
+    """The value of ``text`` if it is exactly one variable-free string literal.
+
+    Stricter than :func:`quoted_literal`: ``'Sql' + 'Admin'`` starts and ends with a
+    quote but is an expression, not a string.
+    """
+    quoted = quoted_literal(text)
+    if quoted is None:
+        return None
+    body = text[1:-1]
+    if text[0] in SINGLE_QUOTES:
+        stripped = body
+        for a in SINGLE_QUOTES:
+            for b in SINGLE_QUOTES:
+                stripped = stripped.replace(a + b, "")
+        return None if set(stripped) & SINGLE_QUOTES else quoted[0]
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "`":
+            i += 2
+            continue
+        if ch in DOUBLE_QUOTES:
+            if i + 1 < len(body) and body[i + 1] in DOUBLE_QUOTES:
+                i += 2
+                continue
+            return None
+        i += 1
+    return quoted[0]

@@ -484,11 +484,6 @@ def test_load_model_field_path_string_array(schema: str) -> None:
     assert dict(model.activities[1].parameters)["Tenant"].field_path == ("TenantId",)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tool bug: schema 1.0/1.2 serialize FieldPath as a List<string> (an object with "
-    "_items/_size), and descriptor() only reads a plain string[]",
-)
 @pytest.mark.parametrize("schema", ["1.0", "1.2"])
 def test_load_model_field_path_list(schema: str) -> None:
     model = _model_of(_rich_runbook(), schema)
