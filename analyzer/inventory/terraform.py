@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from analyzer.discovery import ALWAYS_SKIPPED_DIRS, display_path
-from analyzer.inventory.bicep import (
+from analyzer.inventory.iac import (
     EVAL_BUDGET,
     MAX_EVAL_DEPTH,
     MAX_FILE_CHARS,
