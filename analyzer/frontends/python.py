@@ -77,6 +77,8 @@ _PY2_SHEBANG = re.compile(r"^#!.*\bpython2(\.\d+)?\b")
 class _Definition:
     kind: str  # "parameter" | "assignment" | "other"
     value: Node | None
+    #: Where the definition happens (byte offset), for reads in program order.
+    position: int = -1
 
 
 @dataclass(slots=True)
@@ -367,10 +369,10 @@ class _Extractor:
         scope = self.scope(node)
         if left.type == "identifier":
             kind = "assignment" if right is not None else "other"
-            self.define(scope, self.text(left), _Definition(kind, right))
+            self.define(scope, self.text(left), _Definition(kind, right, node.start_byte))
             return
         for name in self._identifiers(left):
-            self.define(scope, name, _Definition("other", None))
+            self.define(scope, name, _Definition("other", None, node.start_byte))
 
     def other_target(self, node: Node) -> None:
         scope = self.scope(node)
@@ -378,7 +380,7 @@ class _Extractor:
         if node.type == "augmented_assignment":
             target = node.child_by_field_name("left") or node
         for name in self._identifiers(target):
-            self.define(scope, name, _Definition("other", None))
+            self.define(scope, name, _Definition("other", None, node.start_byte))
 
     def global_statement(self, node: Node) -> None:
         scope = self.scope(node)
@@ -478,15 +480,23 @@ class _Extractor:
     # ------------------------------------------------------------------ fields
     def field_uses(self, subscripts: list[Node], calls: list[tuple[Node, Node, Node]]) -> None:
         connection_vars: dict[tuple[int, str], int] = {}
-        for (scope_id, name), definitions in self.definitions.items():
-            if len(definitions) != 1 or definitions[0].value is None:
-                continue
-            value = self._unparen(definitions[0].value)
-            index = self._call_ref.get(value.id)
-            if index is not None and self.facts.refs[index].kind == "connection":
-                connection_vars[(scope_id, name)] = index
+        #: (scope, name) → (position, connection ref or None) of its definitions, in order.
+        assigned: dict[tuple[int, str], list[tuple[int, int | None]]] = {}
+        for key, definitions in self.definitions.items():
+            entries = []
+            for definition in definitions:
+                index = None
+                if definition.kind == "assignment" and definition.value is not None:
+                    index = self._call_ref.get(self._unparen(definition.value).id)
+                    if index is not None and self.facts.refs[index].kind != "connection":
+                        index = None
+                entries.append((definition.position, index))
+            if any(index is not None for _, index in entries):
+                assigned[key] = sorted(entries, key=lambda item: item[0])
 
         def lookup(node: Node) -> int | None:
+            """The connection a name holds where it is read: the last assignment before
+            the read in its own scope, or from an outer scope the only value it gets."""
             node = self._unparen(node)
             if node.type == "call":
                 index = self._call_ref.get(node.id)
@@ -496,10 +506,25 @@ class _Extractor:
             if node.type != "identifier":
                 return None
             name = self.text(node)
-            scope: _Scope | None = self.scope(node)
+            here = self.scope(node)
+            scope: _Scope | None = here
             while scope is not None:
-                if (scope.node_id, name) in self.definitions:
-                    return connection_vars.get((scope.node_id, name))
+                key = (scope.node_id, name)
+                if key in self.definitions:
+                    if key in connection_vars:
+                        return connection_vars[key]
+                    entries = assigned.get(key)
+                    if entries is None:
+                        return None
+                    if scope is here:
+                        chosen = None
+                        for position, index in entries:
+                            if position >= node.start_byte:
+                                break
+                            chosen = index
+                        return chosen
+                    indexes = {index for _, index in entries}
+                    return indexes.pop() if len(indexes) == 1 else None
                 scope = scope.parent
             return None
 
