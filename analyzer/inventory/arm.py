@@ -66,6 +66,7 @@ from analyzer.inventory.arm_expressions import (
 )
 from analyzer.inventory.jsonc import JArray, JObject, JsonError, loads
 from analyzer.inventory.model import (
+    ARM_CHILD_KINDS,
     LOOKUP_KINDS,
     Coverage,
     Declaration,
@@ -83,21 +84,6 @@ if TYPE_CHECKING:
 
 FORMAT = "arm"
 
-#: Child type (last segment, lower case) → inventory kind. Other children (schedules,
-#: jobSchedules, webhooks, jobs, sourceControls, …) are not assets for the missing check.
-CHILD_KINDS: dict[str, InventoryKind] = {
-    "connections": "connection",
-    "connectiontypes": "connection_type",
-    "credentials": "credential",
-    "variables": "variable",
-    "certificates": "certificate",
-    "runbooks": "runbook",
-    "configurations": "dsc_configuration",
-    "modules": "module",
-    "powershell72modules": "module",
-    "python2packages": "python_package",
-    "python3packages": "python_package",
-}
 #: How ARM spells the child types, for ``properties`` (the input's case varies).
 CANONICAL_CHILD = {
     "modules": "modules",
@@ -423,7 +409,7 @@ class _TemplateLoader:
         if len(rest) == 1:
             kind = "account"
         elif len(rest) == 2:
-            kind = CHILD_KINDS.get(rest[1])
+            kind = ARM_CHILD_KINDS.get(rest[1])
         else:
             kind = None
         if kind is not None:

@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from analyzer.inventory.model import (
+    ARM_CHILD_KINDS,
     Declaration,
     InventoryKind,
     InventoryProblem,
@@ -1389,20 +1390,6 @@ _BICEP_FUNCTIONS: dict[str, Callable[..., object]] = {
 
 # ====================================================================== Bicep: declarations
 
-#: AVM automation-account module params (and look-alikes) that carry assets.
-_MODULE_ARRAYS: dict[str, InventoryKind] = {
-    "connections": "connection",
-    "connectiontypes": "connection_type",
-    "credentials": "credential",
-    "variables": "variable",
-    "certificates": "certificate",
-    "runbooks": "runbook",
-    "configurations": "dsc_configuration",
-    "modules": "module",
-    "powershell72modules": "module",
-    "python2packages": "python_package",
-    "python3packages": "python_package",
-}
 _AUTOMATION_MODULE = re.compile(r"automation[-_/.]?account", re.IGNORECASE)
 
 
@@ -1527,7 +1514,7 @@ class _Declarations:
             )
             self.out.add(decl, input_only)
             for prop in params.props:
-                kind = _MODULE_ARRAYS.get(prop.key.lower()) if isinstance(prop.key, str) else None
+                kind = ARM_CHILD_KINDS.get(prop.key.lower()) if isinstance(prop.key, str) else None
                 if kind is not None:
                     self.module_assets(kind, prop, account, env)
 

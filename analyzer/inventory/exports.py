@@ -37,6 +37,7 @@ from analyzer.inventory.canonical import SECTIONS
 from analyzer.inventory.jsonc import JArray, JObject
 from analyzer.inventory.loader import InventoryFile, LoadContext
 from analyzer.inventory.model import (
+    ARM_CHILD_KINDS,
     Coverage,
     Declaration,
     FieldDef,
@@ -199,20 +200,6 @@ def load(file: InventoryFile, context: LoadContext) -> LoadResult:
 
 # --------------------------------------------------------------------------- REST
 
-_REST_KINDS: dict[str, InventoryKind] = {
-    "connections": "connection",
-    "connectiontypes": "connection_type",
-    "credentials": "credential",
-    "variables": "variable",
-    "certificates": "certificate",
-    "runbooks": "runbook",
-    "configurations": "dsc_configuration",
-    "modules": "module",
-    "powershell72modules": "module",
-    "python2packages": "python_package",
-    "python3packages": "python_package",
-}
-
 
 @dataclass
 class _Id:
@@ -241,7 +228,7 @@ def _parse_id(resource_id: str) -> _Id | None:
     if not rest:
         return _Id("account", account, group, account)
     if len(rest) == 2:
-        return _Id(_REST_KINDS.get(rest[0].lower()), account, group, unquote(rest[1]))
+        return _Id(ARM_CHILD_KINDS.get(rest[0].lower()), account, group, unquote(rest[1]))
     return _Id(None, account, group, None)  # a sub-resource (runbooks/x/draft), no asset
 
 
@@ -255,7 +242,7 @@ def _kind_from_type(resource_type: Any) -> InventoryKind | None:
     if [p.lower() for p in parts[1:]] == ["automationaccounts"]:
         return "account"
     if len(parts) == 3 and parts[1].lower() == "automationaccounts":
-        return _REST_KINDS.get(parts[2].lower())
+        return ARM_CHILD_KINDS.get(parts[2].lower())
     return None
 
 

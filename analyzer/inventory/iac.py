@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analyzer.inventory.model import (
+    ARM_CHILD_KINDS,
     LOOKUP_KINDS,
     Coverage,
     Declaration,
@@ -218,20 +219,6 @@ def as_flag(value: object) -> bool | None:
         return value.lower() == "true"
     return None
 
-
-ARM_CHILD_KINDS: dict[str, InventoryKind] = {
-    "connections": "connection",
-    "connectiontypes": "connection_type",
-    "credentials": "credential",
-    "variables": "variable",
-    "certificates": "certificate",
-    "runbooks": "runbook",
-    "configurations": "dsc_configuration",
-    "modules": "module",
-    "powershell72modules": "module",
-    "python2packages": "python_package",
-    "python3packages": "python_package",
-}
 
 RUNBOOK_TYPES = (
     "Graph",

@@ -29,6 +29,23 @@ InventoryKind = Literal[
     "python_package",
 ]
 
+#: Automation child resource type (last segment, lower case) → inventory kind, shared by
+#: ARM, Bicep, azapi and REST ids. Other children (schedules, jobSchedules, webhooks,
+#: jobs, sourceControls, …) are not assets.
+ARM_CHILD_KINDS: dict[str, InventoryKind] = {
+    "connections": "connection",
+    "connectiontypes": "connection_type",
+    "credentials": "credential",
+    "variables": "variable",
+    "certificates": "certificate",
+    "runbooks": "runbook",
+    "configurations": "dsc_configuration",
+    "modules": "module",
+    "powershell72modules": "module",
+    "python2packages": "python_package",
+    "python3packages": "python_package",
+}
+
 #: Kinds a runbook looks up by name (the ones RB102 can call missing).
 LOOKUP_KINDS = ("connection", "credential", "variable", "certificate")
 
