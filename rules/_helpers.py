@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from analyzer.engine.rule import Rule, RuleContext
+from analyzer.model.diagnostic import Diagnostic
 from analyzer.model.span import Span
 
 if TYPE_CHECKING:
@@ -72,3 +74,29 @@ def is_management_script(file: FileFacts) -> bool:
     """Management cmdlets are legitimate in scripts that run outside jobs
     (azure-automation.md §5); such scripts enumerate accounts."""
     return any(command.name.lower() in _ACCOUNT_ENUMERATION for command in file.commands)
+
+
+class ProblemRule(Rule):
+    """A rule that reports the problems frontends and inventory loaders recorded under
+    its code (RB901, RB902, RB904, RB906): the finding is the problem, as recorded."""
+
+    inventory_help: ClassVar[str] = "fix the file; the kinds it declares count as not covered"
+
+    def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
+        for problem in file.problems:
+            if problem.code == self.code:
+                yield self.diagnostic(
+                    file.path, problem.span or FILE_START, problem.message, help=problem.help
+                )
+
+    def check_workspace(self, workspace: Workspace, context: RuleContext) -> Iterator[Diagnostic]:
+        if workspace.inventory is None:
+            return
+        for problem in workspace.inventory.problems:
+            if problem.code == self.code:
+                yield self.diagnostic(
+                    problem.path,
+                    declaration_span(problem.line) or FILE_START,
+                    problem.message,
+                    help=self.inventory_help,
+                )

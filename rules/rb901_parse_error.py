@@ -1,15 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from analyzer.rules._helpers import FILE_START
-
-from analyzer.engine.rule import Rule, RuleContext
-from analyzer.model.diagnostic import Diagnostic
-from analyzer.model.facts import FileFacts
+from analyzer.rules._helpers import ProblemRule
 
 
-class ParseError(Rule):
+class ParseError(ProblemRule):
     """The file has syntax errors; analysis continued on what parsed.
 
     ## What it does
@@ -51,10 +45,3 @@ class ParseError(Rule):
     name = "parse-error"
     severity = "error"
     tags = ("input",)
-
-    def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
-        for problem in file.problems:
-            if problem.code == self.code:
-                yield self.diagnostic(
-                    file.path, problem.span or FILE_START, problem.message, help=problem.help
-                )

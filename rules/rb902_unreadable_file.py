@@ -1,16 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from analyzer.rules._helpers import FILE_START, declaration_span
-
-from analyzer.engine.rule import Rule, RuleContext
-from analyzer.model.diagnostic import Diagnostic
-from analyzer.model.facts import FileFacts
-from analyzer.workspace.workspace import Workspace
+from analyzer.rules._helpers import ProblemRule
 
 
-class UnreadableFile(Rule):
+class UnreadableFile(ProblemRule):
     """The file cannot be read as text (binary, undecodable, truncated or corrupt).
 
     ## What it does
@@ -43,23 +36,3 @@ class UnreadableFile(Rule):
     examples_not_runnable = (
         "binary input cannot be written in a docstring; see tests/test_reading.py"
     )
-
-    def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
-        for problem in file.problems:
-            if problem.code == self.code:
-                yield self.diagnostic(
-                    file.path, problem.span or FILE_START, problem.message, help=problem.help
-                )
-
-    def check_workspace(self, workspace: Workspace, context: RuleContext) -> Iterator[Diagnostic]:
-        """Inventory files that could not be read are reported the same way."""
-        if workspace.inventory is None:
-            return
-        for problem in workspace.inventory.problems:
-            if problem.code == self.code:
-                yield self.diagnostic(
-                    problem.path,
-                    declaration_span(problem.line) or FILE_START,
-                    problem.message,
-                    help="fix the file; the kinds it declares count as not covered",
-                )
