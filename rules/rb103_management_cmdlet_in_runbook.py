@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from analyzer.rules._helpers import callee_span, is_management_script
 
 from analyzer.engine.rule import Rule, RuleContext
-from analyzer.frontends.ps_commands import INTERNAL_EQUIVALENT
+from analyzer.frontends.powershell.cmdlets import INTERNAL_EQUIVALENT
 from analyzer.model.diagnostic import Diagnostic
 from analyzer.model.facts import FileFacts
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer.frontends.powershell import extract
-from analyzer.frontends.ps_commands import CMDLETS, Element, bind
+from analyzer.frontends.powershell.cmdlets import CMDLETS, Element, bind
 
 
 def refs(source: str) -> list[tuple]:

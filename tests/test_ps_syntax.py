@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from analyzer.api import analyze
 from analyzer.config import Config
-from analyzer.frontends.ps_syntax import misleading_backticks, unbalanced
+from analyzer.frontends.powershell.problems import misleading_backticks, unbalanced
 from tests.conftest import FIXTURES
 
 #: Fixture files that contain a real PowerShell syntax error on purpose.

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import re
 
-from analyzer.frontends import ps_text
+from analyzer.frontends.powershell import lexical as ps_text
 from analyzer.frontends.graphical_model import (
     Activity,
     Descriptor,
     GraphRunbookModel,
     load_model,
 )
-from analyzer.frontends.ps_commands import CMDLETS
+from analyzer.frontends.powershell.cmdlets import CMDLETS
 from analyzer.model.facts import (
     AssetRef,
     CommandUse,

@@ -20,15 +20,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from analyzer.frontends.common import merge_conflicts
 from analyzer.model.facts import Problem
 from analyzer.model.span import Span
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from analyzer.frontends.powershell.text import ParsedText
 
 _HELP = "fix the syntax; analysis continued on the parts that parsed"
 _CODE_SPECIAL = re.compile(r"[#'\"`@$(){}\[\]<\n]")
 _STRING_SPECIAL = re.compile(r'[`"$\n]')
 _TOKEN_BOUNDARY = frozenset(" \t\r\n;(){}|&,=")
 _CLOSERS = {")": "(", "}": "{", "]": "["}
+_THROTTLE_LIMIT = re.compile(r"(?is)-throttlelimit\s*\S+")
+_LABELLED_JUMP = re.compile(r"(?i)(?:break|continue)\s+[A-Za-z_]\w*")
+_JAGGED_TYPE = re.compile(r"\[[\w.]+(?:\[\])+\]")
 #: A backtick, then only spaces or tabs up to the end of the line.
 MISLEADING_BACKTICK = re.compile(r"`([ \t]+)(?=\r?\n)")
 
@@ -175,3 +185,38 @@ def _line_rest_blank(text: str, start: int) -> bool:
     end = text.find("\n", start)
     rest = text[start:] if end == -1 else text[start:end]
     return not rest.strip()
+
+
+def syntax_problems(
+    original: str, normalized: str, source: ParsedText, errors: list[Node], missing: list[Node]
+) -> list[Problem]:
+    """RB901 from checks we can vouch for, not from every ERROR node: the grammar also
+    rejects valid PowerShell."""
+    problems = merge_conflicts(source.data, source.index)
+    if problems:
+        # Everything else the parser stumbles on follows from the conflict markers.
+        return problems
+    if "`" in original:
+        problems.extend(misleading_backticks(original))
+    if any(not _grammar_gap(node, source) for node in errors) or missing:
+        imbalance = unbalanced(normalized)
+        if imbalance is not None:
+            problems.append(imbalance)
+    return problems
+
+
+def _grammar_gap(node: Node, source: ParsedText) -> bool:
+    """Valid PowerShell the grammar cannot parse; not the user's syntax error."""
+    parent = node.parent
+    text = source.text(node).strip()
+    # ``foreach -parallel -throttlelimit 5 (...)`` in workflows.
+    if parent is not None and parent.type == "foreach_statement":
+        return bool(_THROTTLE_LIMIT.fullmatch(text))
+    # Loop labels: ``break Outer`` / ``continue Outer``.
+    if _LABELLED_JUMP.fullmatch(text):
+        return True
+    # Jagged array types: ``[string[][]]``.
+    if text and set(text) <= {"[", "]", " "}:
+        line = source.index.line_bytes(node.start_point[0]).decode("utf-8", "replace")
+        return bool(_JAGGED_TYPE.search(line))
+    return False

@@ -1,0 +1,377 @@
+"""Commands: asset lookups, child-runbook calls, connection definitions, other commands.
+
+Each command node of the query is looked at once. The few cmdlets the analyzer knows
+(:mod:`cmdlets`) get PowerShell's parameter binding, splats and name resolution; every
+other command is recorded by name and parameter names only (the vast majority, and they
+matter only to rules such as RB108), or becomes a candidate child call when it is a bare
+name inside a workflow.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from analyzer.frontends.powershell import lexical
+from analyzer.frontends.powershell.cmdlets import CMDLETS, Binding, CmdletSpec, Element, bind
+from analyzer.frontends.powershell.nodes import command_name, hash_literal, unwrap, variable_key
+from analyzer.model.facts import (
+    AssetRef,
+    CommandUse,
+    ConnectionDefinition,
+    FileFacts,
+    NameValue,
+    RunbookCall,
+)
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from analyzer.frontends.powershell.resolution import Resolver
+    from analyzer.frontends.powershell.scopes import Scope, Scopes
+    from analyzer.frontends.powershell.text import ParsedText
+
+_BARE_NAME = re.compile(r"[A-Za-z_][\w-]*")
+_INLINE_SCRIPT = re.compile(r"(?i)(?:^|[\\/])([^\\/]+)\.ps1$")
+
+
+class Commands:
+    def __init__(
+        self,
+        source: ParsedText,
+        scopes: Scopes,
+        resolver: Resolver,
+        facts: FileFacts,
+        local_commands: set[str],
+    ) -> None:
+        self.source = source
+        self.scopes = scopes
+        self.resolver = resolver
+        self.facts = facts
+        self.local_commands = local_commands
+        #: Command node id → index of the AssetRef it produced (for result uses).
+        self.ref_of_command: dict[int, int] = {}
+        self.command_nodes: dict[int, Node] = {}
+        self._parameters_by_elements: dict[int, list[str]] = {}
+        self.workflow_ranges: list[tuple[int, int]] = []
+        self.inlinescript_ranges: list[tuple[int, int]] = []
+
+    def _elements(self, container: Node | None, start: int = 0) -> list[Element]:
+        if container is None:
+            return []
+        out: list[Element] = []
+        colon_pending = False
+        children = container.children[start:]
+        for child in children:
+            kind = child.type
+            if kind == "command_argument_sep":
+                if ":" in self.source.text(child) and out and out[-1].type == "param":
+                    colon_pending = True
+                continue
+            if kind in ("comment", "redirection", "redirections", "stop_parsing"):
+                continue
+            text = self.source.text(child)
+            if kind in ("command_parameter", "generic_token"):
+                parsed = lexical.parameter_name(text)
+                if parsed is not None:
+                    out.append(Element("param", parsed[0], child, colon=parsed[1]))
+                    colon_pending = parsed[1]
+                    continue
+            if kind == "concatenated_command_argument" and child.named_child_count >= 2:
+                head = child.named_children[0]
+                parsed = lexical.parameter_name(self.source.text(head))
+                if parsed is not None and parsed[1]:
+                    out.append(
+                        Element("param", parsed[0], head, colon=True, value=child.named_children[1])
+                    )
+                    colon_pending = False
+                    continue
+            inner = unwrap(child)
+            if inner.type == "variable" and self.source.text(inner).startswith("@"):
+                out.append(Element("splat", self.source.text(inner), inner))
+                colon_pending = False
+                continue
+            if colon_pending and out and out[-1].type == "param" and out[-1].value is None:
+                last = out[-1]
+                out[-1] = Element("param", last.text, last.node, colon=True, value=child)
+                colon_pending = False
+                continue
+            colon_pending = False
+            out.append(Element("arg", text, child))
+        return out
+
+    def _splat_elements(self, splat: Element, scope: Scope) -> list[Element] | None:
+        """Parameters from ``@name`` when ``$name`` is one hashtable literal in scope."""
+        value = self._single_hash(variable_key(splat.text)[1], scope)
+        return self._hash_elements(value) if value is not None else None
+
+    def _single_hash(self, name: str, scope: Scope) -> Node | None:
+        """The hashtable literal ``$name`` holds, when its only definition is one."""
+        found = self.scopes.defining(name, scope)
+        if found is None:
+            return None
+        definitions = found[1]
+        if len(definitions) != 1 or definitions[0].value is None:
+            return None
+        return hash_literal(definitions[0].value)
+
+    def _hash_elements(self, hash_node: Node) -> list[Element]:
+        elements: list[Element] = []
+        body = next((c for c in hash_node.named_children if c.type == "hash_literal_body"), None)
+        if body is None:
+            return elements
+        for entry in body.named_children:
+            if entry.type != "hash_entry":
+                continue
+            key_node = next((c for c in entry.named_children if c.type == "key_expression"), None)
+            value = next((c for c in entry.named_children if c.type == "pipeline"), None)
+            if key_node is None or value is None:
+                continue
+            key = self.resolver.literal(key_node)
+            key_text = key[0] if key else self.source.text(key_node)
+            elements.append(Element("param", key_text, key_node, colon=True, value=value))
+        return elements
+
+    def _name_value(self, node: Node | None, scope: Scope) -> NameValue | None:
+        if node is None:
+            return None
+        literal = self.resolver.literal(node)
+        if literal is not None:
+            return NameValue(literal[0], None, None, literal[1])
+        expression = self.source.text(node).strip()
+        resolved = self.resolver.resolve(node, scope)
+        return NameValue(None, expression, resolved, self.source.span(node))
+
+    def _tags(self, scope: Scope, *extra: str) -> frozenset[str]:
+        tags = set(extra)
+        if scope.within("workflow"):
+            tags.add("workflow")
+        if scope.within("inlinescript"):
+            tags.add("inlinescript")
+        return frozenset(tags)
+
+    def command(self, command: Node) -> None:
+        name_node = command_name(command)
+        if name_node is None:
+            return
+        raw_name = self.source.text(name_node)
+        elements_node = command.child_by_field_name("command_elements")
+        quoted = lexical.quoted_literal(raw_name)
+        if quoted:
+            name = quoted[0]
+        elif len(raw_name) > 1 and raw_name[0] in lexical.QUOTES and raw_name[-1] in lexical.QUOTES:
+            name = raw_name[1:-1]
+        else:
+            name = raw_name
+        lowered = name.lower()
+        spec = CMDLETS.get(lowered)
+        if spec is None and "\\" in lowered and not lowered.endswith(".ps1"):
+            # Module-qualified: Orchestrator.AssetManagement.Cmdlets\Get-AutomationVariable
+            spec = CMDLETS.get(lowered.rsplit("\\", 1)[1])
+        if spec is not None and lowered not in self.local_commands:
+            scope = self.scopes.of(command)
+            self._cmdlet(spec, raw_name, name_node, command, self._elements(elements_node), scope)
+            return
+        # Ordinary commands are the vast majority: record them without binding arguments
+        # or working out scopes.
+        self.facts.commands.append(
+            CommandUse(name, self._parameter_names(elements_node), self.source.span(name_node))
+        )
+        if self._inline_child(raw_name, name, name_node, command):
+            return
+        if elements_node is not None and self._starts_with_equals(elements_node):
+            self._dsc_property_value(elements_node, self.scopes.of(command))
+            return
+        if (
+            self.workflow_ranges
+            and name_node.type == "command_name"
+            and lowered not in self.local_commands
+            and _BARE_NAME.fullmatch(name)
+            and self._inside(command, self.workflow_ranges)
+            and not self._inside(command, self.inlinescript_ranges)
+        ):
+            self.facts.candidate_calls.append(
+                RunbookCall(
+                    raw_name,
+                    "bare",
+                    NameValue(name, None, None, self.source.span(name_node)),
+                    self.source.span(name_node),
+                    tags=frozenset({"workflow"}),
+                )
+            )
+
+    @staticmethod
+    def _inside(node: Node, ranges: list[tuple[int, int]]) -> bool:
+        start = node.start_byte
+        return any(low <= start < high for low, high in ranges)
+
+    def _parameter_names(self, elements_node: Node | None) -> tuple[str, ...]:
+        if elements_node is None:
+            return ()
+        return tuple(self._parameters_by_elements.get(elements_node.id, ()))
+
+    def index_parameters(self, parameters: list[Node]) -> None:
+        """Parameter names per command, from one query capture instead of a walk per
+        command (typographic dashes are already ASCII in the parsed text)."""
+        data = self.source.data
+        index = self._parameters_by_elements
+        for node in parameters:
+            parent = node.parent
+            if parent is None:
+                continue
+            text = data[node.start_byte + 1 : node.end_byte].decode("utf-8", "replace")
+            index.setdefault(parent.id, []).append(text.rstrip(":"))
+
+    def _starts_with_equals(self, elements_node: Node) -> bool:
+        for child in elements_node.children:
+            if child.type == "command_argument_sep":
+                continue
+            return (
+                child.type == "generic_token"
+                and child.end_byte - child.start_byte == 1
+                and (self.source.data[child.start_byte] == 0x3D)
+            )
+        return False
+
+    def _dsc_property_value(self, elements_node: Node | None, scope: Scope) -> None:
+        """``Credential = Get-AutomationPSCredential -Name 'X'`` inside a DSC resource block
+        parses as a command ``Credential`` whose arguments start with ``=``."""
+        if elements_node is None:
+            return
+        children = elements_node.children
+        seen_equals = False
+        for position, child in enumerate(children):
+            if child.type == "command_argument_sep":
+                continue
+            if child.type == "generic_token":
+                text = self.source.text(child)
+                if text == "=" and not seen_equals:
+                    seen_equals = True
+                    continue
+                spec = CMDLETS.get(text.lower())
+                if seen_equals and spec is not None:
+                    elements = self._elements(elements_node, position + 1)
+                    self._cmdlet(spec, text, child, child, elements, scope, end=elements_node)
+                return
+            return
+
+    def _inline_child(self, raw_name: str, name: str, name_node: Node, command: Node) -> bool:
+        if not name.lower().endswith(".ps1"):
+            return False
+        match = _INLINE_SCRIPT.search(name)
+        if match is None or not re.search(r"[\\/]", name):
+            return False
+        scope = self.scopes.of(command)
+        stem = match.group(1)
+        if "$" in stem:
+            child = NameValue(None, raw_name, None, self.source.span(name_node))
+        else:
+            child = NameValue(stem, None, None, self.source.span(name_node))
+        self.facts.calls.append(
+            RunbookCall(
+                raw_name, "inline", child, self.source.span(name_node), tags=self._tags(scope)
+            )
+        )
+        return True
+
+    def _cmdlet(
+        self,
+        spec: CmdletSpec,
+        raw_name: str,
+        name_node: Node,
+        command: Node,
+        elements: list[Element],
+        scope: Scope,
+        end: Node | None = None,
+    ) -> None:
+        binding = bind(spec, elements)
+        unresolved_splat = False
+        for splat in binding.splats:
+            extra = self._splat_elements(splat, scope)  # type: ignore[arg-type]
+            if extra is None:
+                unresolved_splat = True
+                continue
+            merged = bind(spec, [e for e in elements if e.type != "splat"] + extra)
+            binding = Binding(
+                merged.named, merged.positional, merged.switches, merged.unknown, binding.splats
+            )
+        if spec.role == "define":
+            self._connection_definition(binding, name_node, command, scope, end)
+            return
+        value_node, positional = binding.get(spec.name_param)
+        last = end if end is not None else command
+        span = self.source.span_between(name_node, last)
+        self.facts.commands.append(
+            CommandUse(
+                raw_name,
+                tuple(e.text for e in elements if e.type == "param"),
+                span,
+            )
+        )
+        tags = [
+            t
+            for t, on in (("positional", positional), ("whatif", "WhatIf" in binding.switches))
+            if on
+        ]
+        name: NameValue | None
+        if value_node is not None:
+            name = self._name_value(value_node, scope)  # type: ignore[arg-type]
+        elif unresolved_splat:
+            splat = binding.splats[0]
+            name = NameValue(None, splat.text, None, self.source.span(splat.node))  # type: ignore[attr-defined]
+        else:
+            name = None
+        if spec.role == "start":
+            if name is None:
+                return
+            self.facts.calls.append(
+                RunbookCall(raw_name, "job", name, span, tags=self._tags(scope, *tags))
+            )
+            return
+        if name is None:
+            if spec.operation != "management":
+                return
+            tags.append("enumeration")
+        self.ref_of_command[command.id] = len(self.facts.refs)
+        self.command_nodes[command.id] = command
+        self.facts.refs.append(
+            AssetRef(
+                spec.kind,  # type: ignore[arg-type]
+                spec.operation,  # type: ignore[arg-type]
+                raw_name,
+                name,
+                span,
+                tags=self._tags(scope, *tags),
+            )
+        )
+
+    def _connection_definition(
+        self, binding: Binding, name_node: Node, command: Node, scope: Scope, end: Node | None
+    ) -> None:
+        """``New-AzAutomationConnection``: its type and the field names of a literal
+        ``-ConnectionFieldValues`` hashtable (for RB302); values are never kept."""
+        type_node, _ = binding.get("ConnectionTypeName")
+        type_name = None
+        if type_node is not None:
+            literal = self.resolver.literal(type_node)  # type: ignore[arg-type]
+            type_name = literal[0] if literal else self.resolver.resolve(type_node, scope)  # type: ignore[arg-type]
+        fields_node, _ = binding.get("ConnectionFieldValues")
+        fields = self._hash_keys(fields_node, scope) if fields_node is not None else None
+        name_value, _ = binding.get("Name")
+        self.facts.connection_definitions.append(
+            ConnectionDefinition(
+                self._name_value(name_value, scope) if name_value is not None else None,  # type: ignore[arg-type]
+                type_name,
+                fields,
+                self.source.span_between(name_node, end if end is not None else command),
+            )
+        )
+
+    def _hash_keys(self, node: Node, scope: Scope) -> tuple[str, ...] | None:
+        """Keys of a hashtable literal, given directly or through one assignment."""
+        inner: Node | None = unwrap(node)
+        if inner is not None and inner.type == "variable":
+            inner = self._single_hash(variable_key(self.source.text(inner))[1], scope)
+        if inner is None or inner.type != "hash_literal_expression":
+            return None
+        return tuple(element.text for element in self._hash_elements(inner))
