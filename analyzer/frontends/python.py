@@ -4,11 +4,26 @@ tree-sitter-python parses both dialects (print and exec statements, ``except E, 
 backticks, ``<>``), so one parse serves extraction and the Python 2 verdict alike; the
 standard ``ast`` module could not read Python 2 files at all.
 
-A call is an asset lookup only when it reaches ``automationassets`` through an import
-(``import automationassets [as aa]``, ``from automationassets import f [as g]``, a star
-import), wherever in the file the import sits. A bare ``get_automation_variable(...)``
-without any import is still a lookup, tagged ``unimported`` (RB104); one that calls a
-function of that name defined in the file (an emulator) is not.
+A call is an asset lookup only when it reaches ``automationassets`` through an import,
+wherever in the file the import sits: ``import automationassets [as aa]``,
+``from automationassets import f [as g]``, a star import, and the same module inside a
+package, as repositories vendor the emulator or keep runbooks in a ``src/`` layout
+(``from system import automationassets``, ``import lib.automationassets as aa``,
+``from lib.automationassets import f``, ``import src.automationassets`` called as
+``src.automationassets.f``). Only a module whose last dotted part is exactly
+``automationassets`` counts: ``automation_assets`` or ``assets as automationassets`` is
+someone else's module.
+
+A call that reaches no such import is still a lookup when its name is bound nowhere in
+the file (then the job fails with ``NameError``): it is tagged ``unimported`` (RB104),
+and also ``module-imported`` when the file does import the module but the call bypasses
+it (a bare function name). A call of a name the file binds itself (an emulator's ``def``,
+a stub class, a parameter, another module's import) is not a lookup.
+
+Names resolve to constants the file provably holds: literals, parameter defaults,
+single assignments (module, function, enclosing function) and attributes assigned a
+literal exactly once (``self.__KEY = "NAME"`` in ``__init__``, ``KEY = "NAME"`` in a class
+body), with Python's per-class name mangling of ``__x``.
 """
 
 from __future__ import annotations
@@ -51,6 +66,8 @@ _QUERY = """
 (import_statement) @import
 (import_from_statement) @import_from
 (function_definition) @function
+(class_definition) @class
+(attribute) @attribute
 (assignment) @assignment
 (augmented_assignment) @augmented
 (for_statement left: (_) @for_target)
@@ -69,16 +86,47 @@ _QUERY = """
 (MISSING) @missing
 """
 
+#: Parents an assignment target may sit in (``a, self.x = ...``, ``[self.x] = ...``).
+_TARGET_WRAPPERS = frozenset(
+    {
+        "pattern_list",
+        "tuple_pattern",
+        "list_pattern",
+        "list_splat_pattern",
+        "tuple",
+        "list",
+        "parenthesized_expression",
+        "expression_list",
+    }
+)
+#: Calls that write attributes by computed name: any of them defeats attribute constants.
+_DYNAMIC_ATTRIBUTE_WRITERS = frozenset({"setattr", "delattr", "vars"})
+#: Method decorators that keep the first parameter the instance (or, for
+#: ``classmethod``, the class).
+_RECEIVER_DECORATORS = frozenset({"property", "abstractmethod", "abc.abstractmethod"})
+
+
+def _is_module(dotted: str) -> bool:
+    """``automationassets`` itself or inside a package (``lib.automationassets``,
+    ``.automationassets``); a module merely named alike (``automation_assets``) is not."""
+    return dotted.lstrip(".").rsplit(".", 1)[-1] == MODULE
+
+
 _PY2_INTEGER = re.compile(r"^(0[0-7]+|\d+)[lL]$|^0[0-7]+$")
 _PY2_SHEBANG = re.compile(r"^#!.*\bpython2(\.\d+)?\b")
 
 
 @dataclass(slots=True)
 class _Definition:
-    kind: str  # "parameter" | "assignment" | "other"
+    #: "parameter" | "assignment" | "class" (value: the class node) | "receiver" (the
+    #: first parameter of a method: the instance, or the class in a classmethod) | "other"
+    kind: str
     value: Node | None
     #: Where the definition happens (byte offset), for reads in program order.
     position: int = -1
+    #: For a receiver: the class node id and whether it stands for the instance.
+    owner: int = -1
+    instance: bool = False
 
 
 @dataclass(slots=True)
@@ -88,6 +136,29 @@ class _Scope:
     parent: _Scope | None
     globals: set[str] = field(default_factory=set)
     nonlocals: set[str] = field(default_factory=set)
+    #: The class name (for name mangling), on class scopes.
+    name: str = ""
+
+
+@dataclass(slots=True)
+class _AttributeWrite:
+    """One write of an attribute (by its mangled name) anywhere in the file."""
+
+    #: The assigned expression, for plain assignments; None for any other write.
+    value: Node | None
+    #: The class written through its own receiver or in its body, else -1.
+    owner: int = -1
+    #: Written on the instance (``self.x = ...``) rather than on the class (its body).
+    instance: bool = False
+
+
+@dataclass(slots=True)
+class _Class:
+    name: str
+    #: Undecorated, no bases but ``object``: class attributes are plain constants (not
+    #: dataclass fields, enum members, or values a base class in another file may set).
+    plain: bool
+    decorated: bool
 
 
 class _Extractor:
@@ -98,9 +169,19 @@ class _Extractor:
         self.facts = FileFacts(path=path, runbook=None, text=text)
         self.scopes: dict[int, _Scope] = {}
         self.definitions: dict[tuple[int, str], list[_Definition]] = {}
+        #: Dotted names that denote the module (``aa``, ``automationassets``,
+        #: ``src.automationassets``).
         self.module_aliases: set[str] = set()
         self.function_aliases: dict[str, str] = {}
         self.star_import = False
+        #: A star import of another module, which may supply any bare name.
+        self.foreign_star_import = False
+        #: Any import of automationassets, in any form, anywhere in the file.
+        self.module_imported = False
+        self.classes: dict[int, _Class] = {}
+        #: Mangled attribute name → its writes; None when names are written dynamically.
+        self.attribute_writes: dict[str, list[_AttributeWrite]] | None = {}
+        self._bound: set[str] | None = None
         self.local_functions: set[str] = set()
         #: Function name → (its scope, parameter names in order); None when defined twice.
         self.signatures: dict[str, tuple[_Scope, list[str]] | None] = {}
@@ -137,8 +218,17 @@ class _Extractor:
         scope = self.scopes.get(node.id)
         if scope is None:
             kind = "function" if node.type == "function_definition" else "class"
+            name = node.child_by_field_name("name")
             scope = _Scope(node.id, kind, self.scope(node))
+            if kind == "class" and name is not None:
+                scope.name = self.text(name)
             self.scopes[node.id] = scope
+        return scope
+
+    def _class_scope(self, scope: _Scope | None) -> _Scope | None:
+        """The class whose body lexically holds ``scope`` (the one that mangles ``__x``)."""
+        while scope is not None and scope.kind != "class":
+            scope = scope.parent
         return scope
 
     def define(self, scope: _Scope, name: str, definition: _Definition) -> None:
@@ -210,6 +300,8 @@ class _Extractor:
             return literal[0]
         if node.type == "identifier":
             return self.variable(self.text(node), scope, depth)
+        if node.type == "attribute":
+            return self.attribute(node, scope)
         if node.type == "binary_operator":
             operator = node.child_by_field_name("operator")
             if operator is not None and self.text(operator) == "+":
@@ -253,7 +345,10 @@ class _Extractor:
             if definitions:
                 values: set[str] = set()
                 for definition in definitions:
-                    if definition.kind == "other" or definition.value is None:
+                    if (
+                        definition.kind not in ("parameter", "assignment")
+                        or definition.value is None
+                    ):
                         return None
                     value = self.resolve(definition.value, current, depth + 1)
                     if value is None:
@@ -264,18 +359,158 @@ class _Extractor:
             first = False
         return None
 
+    # -------------------------------------------------------------- attributes
+    def _mangled(self, name: str, node: Node) -> str:
+        """``__x`` as Python stores it: ``_Class__x`` for the class lexically around it."""
+        if not name.startswith("__") or name.endswith("__"):
+            return name
+        owner = self._class_scope(self.scope(node))
+        stripped = owner.name.lstrip("_") if owner is not None else ""
+        return f"_{stripped}{name}" if stripped else name
+
+    def _denotes(self, obj: Node, scope: _Scope) -> tuple[int, bool] | None:
+        """(class node id, is an instance) when ``obj`` provably names a class of this
+        file or a method's receiver; the name must be bound exactly once where it lives."""
+        if obj.type != "identifier":
+            return None
+        name = self.text(obj)
+        current: _Scope | None = scope
+        first = True
+        while current is not None:
+            if current.kind == "class" and not first:
+                current = current.parent
+                continue
+            definitions = self.definitions.get((current.node_id, name))
+            if definitions:
+                if len(definitions) != 1:
+                    return None
+                definition = definitions[0]
+                if definition.kind == "class" and definition.value is not None:
+                    return definition.value.id, False
+                if definition.kind == "receiver":
+                    return definition.owner, definition.instance
+                return None
+            current = current.parent
+            first = False
+        return None
+
+    def attribute(self, node: Node, scope: _Scope) -> str | None:
+        """The literal an attribute holds when the file writes it exactly once: through
+        the class's own receiver or in its body, with a literal; any other write of that
+        (mangled) name anywhere in the file, through any object, defeats it."""
+        if self.attribute_writes is None:
+            return None
+        obj = node.child_by_field_name("object")
+        attr = node.child_by_field_name("attribute")
+        if obj is None or attr is None:
+            return None
+        denoted = self._denotes(obj, scope)
+        if denoted is None:
+            return None
+        owner, instance = denoted
+        name = self.text(attr)
+        key = self._mangled(name, node)
+        writes = self.attribute_writes.get(key, [])
+        if len(writes) != 1:
+            return None
+        write = writes[0]
+        info = self.classes.get(owner)
+        if write.owner != owner or write.value is None or info is None or info.decorated:
+            return None
+        if write.instance and not instance:
+            return None  # an instance attribute is not there on the class
+        private = key != name
+        if not info.plain and (not write.instance or not private):
+            # A base class (perhaps in another file) may set a public attribute, and a
+            # class body of a dataclass or an Enum holds fields or members, not constants.
+            return None
+        literal = self.literal(write.value)
+        return literal[0] if literal is not None else None
+
+    def _write_statement(self, node: Node) -> tuple[Node, Node] | None:
+        """(statement, direct target) when ``node`` is an assignment or deletion target."""
+        child, parent = node, node.parent
+        while parent is not None and parent.type in _TARGET_WRAPPERS:
+            child, parent = parent, parent.parent
+        if parent is None:
+            return None
+        if parent.type in ("assignment", "augmented_assignment", "for_statement", "for_in_clause"):
+            left = parent.child_by_field_name("left")
+            return (parent, child) if left is not None and left.id == child.id else None
+        if parent.type in ("as_pattern_target", "delete_statement"):
+            return parent, child
+        return None
+
+    def attribute_write(self, node: Node) -> None:
+        if self.attribute_writes is None:
+            return
+        attr = node.child_by_field_name("attribute")
+        obj = node.child_by_field_name("object")
+        if attr is None or obj is None:
+            return
+        name = self.text(attr)
+        if name == "__dict__":
+            self.attribute_writes = None  # ``self.__dict__[...]`` writes any attribute
+            return
+        found = self._write_statement(node)
+        if found is None:
+            return
+        statement, target = found
+        value: Node | None = None
+        if statement.type == "assignment" and target.id == node.id:
+            value = statement.child_by_field_name("right")
+            while value is not None and value.type == "assignment":
+                value = value.child_by_field_name("right")
+        write = _AttributeWrite(value)
+        denoted = self._denotes(obj, self.scope(node))
+        if denoted is not None and denoted[1]:
+            write.owner, write.instance = denoted[0], True
+        self.attribute_writes.setdefault(self._mangled(name, node), []).append(write)
+
+    def class_definition(self, node: Node) -> None:
+        name = node.child_by_field_name("name")
+        if name is None:
+            return
+        self.define(self.scope(node), self.text(name), _Definition("class", node, node.start_byte))
+        scope = self._scope_for(node)
+        bases = node.child_by_field_name("superclasses")
+        plain = bases is None or all(
+            child.type == "identifier" and child.text == b"object" for child in bases.named_children
+        )
+        decorated = node.parent is not None and node.parent.type == "decorated_definition"
+        self.classes[node.id] = _Class(scope.name, plain, decorated)
+
+    def class_attributes(self) -> None:
+        """Names bound in a class body are writes of class attributes (mangled)."""
+        if self.attribute_writes is None:
+            return
+        for (scope_id, name), definitions in self.definitions.items():
+            scope = self.scopes.get(scope_id)
+            if scope is None or scope.kind != "class":
+                continue
+            key = name
+            if name.startswith("__") and not name.endswith("__") and scope.name.lstrip("_"):
+                key = f"_{scope.name.lstrip('_')}{name}"
+            for definition in definitions:
+                value = definition.value if definition.kind == "assignment" else None
+                self.attribute_writes.setdefault(key, []).append(
+                    _AttributeWrite(value, scope_id if value is not None else -1)
+                )
+
     # ------------------------------------------------------------- definitions
     def imports(self, node: Node) -> None:
-        scope_names: list[tuple[str, Node]] = []
+        bound: list[str] = []
         if node.type == "import_statement":
             for child in node.named_children:
                 if child.type == "dotted_name":
                     module = self.text(child)
-                    bound = module.split(".")[0]
                     self.facts.imports.append(Import(module, (), None, self.span(node)))
-                    if module == MODULE:
-                        self.module_aliases.add(MODULE)
-                    scope_names.append((bound, child))
+                    if _is_module(module):
+                        # ``import src.automationassets`` binds ``src``; the module is
+                        # reached as ``src.automationassets``.
+                        self.module_aliases.add(module)
+                        self.module_imported = True
+                    bound.append(module.split(".")[0])
                 elif child.type == "aliased_import":
                     name = child.child_by_field_name("name")
                     alias = child.child_by_field_name("alias")
@@ -283,39 +518,49 @@ class _Extractor:
                         continue
                     module = self.text(name)
                     self.facts.imports.append(Import(module, (), self.text(alias), self.span(node)))
-                    if module == MODULE:
+                    if _is_module(module):
                         self.module_aliases.add(self.text(alias))
-                    scope_names.append((self.text(alias), child))
+                        self.module_imported = True
+                    bound.append(self.text(alias))
         else:
             module_node = node.child_by_field_name("module_name")
             module = self.text(module_node) if module_node is not None else ""
+            from_module = _is_module(module)
             names: list[str] = []
             for child in node.named_children:
-                if child is module_node or child.id == getattr(module_node, "id", None):
+                if module_node is not None and child.id == module_node.id:
                     continue
                 if child.type == "wildcard_import":
                     names.append("*")
-                    if module == MODULE:
+                    if from_module:
                         self.star_import = True
-                elif child.type == "dotted_name":
-                    imported = self.text(child)
-                    names.append(imported)
-                    if module == MODULE:
-                        self.function_aliases[imported] = imported
-                    scope_names.append((imported, child))
+                        self.module_imported = True
+                    else:
+                        self.foreign_star_import = True
+                    continue
+                if child.type == "dotted_name":
+                    imported, alias = self.text(child), self.text(child)
                 elif child.type == "aliased_import":
                     name = child.child_by_field_name("name")
-                    alias = child.child_by_field_name("alias")
-                    if name is None or alias is None:
+                    alias_node = child.child_by_field_name("alias")
+                    if name is None or alias_node is None:
                         continue
-                    imported = self.text(name)
-                    names.append(imported)
-                    if module == MODULE:
-                        self.function_aliases[self.text(alias)] = imported
-                    scope_names.append((self.text(alias), child))
+                    imported, alias = self.text(name), self.text(alias_node)
+                else:
+                    continue
+                names.append(imported)
+                bound.append(alias)
+                if from_module:
+                    self.function_aliases[alias] = imported
+                    self.module_imported = True
+                elif imported == MODULE:
+                    # ``from system import automationassets``: the vendored emulator or
+                    # a package layout; the same module as far as the runbook is concerned.
+                    self.module_aliases.add(alias)
+                    self.module_imported = True
             self.facts.imports.append(Import(module, tuple(names), None, self.span(node)))
         scope = self.scope(node)
-        for name, _ in scope_names:
+        for name in bound:
             self.define(scope, name, _Definition("other", None))
 
     def function(self, node: Node) -> None:
@@ -327,8 +572,13 @@ class _Extractor:
         parameters = node.child_by_field_name("parameters")
         if parameters is None:
             return
+        receiver = self._receiver(node, scope)
         order: list[str] = []
-        for parameter in parameters.named_children:
+        for position, parameter in enumerate(parameters.named_children):
+            if position == 0 and receiver is not None and parameter.type == "identifier":
+                order.append(self.text(parameter))
+                self.define(scope, self.text(parameter), receiver)
+                continue
             kind = parameter.type
             if kind in ("default_parameter", "typed_default_parameter"):
                 pname = parameter.child_by_field_name("name")
@@ -346,9 +596,34 @@ class _Extractor:
             key = self.text(name)
             self.signatures[key] = None if key in self.signatures else (scope, order)
 
+    def _receiver(self, node: Node, scope: _Scope) -> _Definition | None:
+        """What a method's first parameter stands for: the instance, or the class in a
+        ``classmethod``; None for a static method, a plain function, or a decorator
+        that may change the call."""
+        owner = scope.parent
+        if owner is None or owner.kind != "class":
+            return None
+        instance = True
+        decorated = node.parent if node.parent is not None else None
+        if decorated is not None and decorated.type == "decorated_definition":
+            for decorator in decorated.named_children:
+                if decorator.type != "decorator" or decorator.named_child_count != 1:
+                    continue
+                name = self.text(decorator.named_children[0])
+                if name == "classmethod":
+                    instance = False
+                elif name not in _RECEIVER_DECORATORS and not name.endswith(
+                    (".setter", ".getter", ".deleter")
+                ):
+                    return None
+        return _Definition("receiver", None, node.start_byte, owner.node_id, instance)
+
     def _identifiers(self, node: Node) -> list[str]:
+        """Names a target binds; ``self.x`` and ``d[k]`` bind none."""
         if node.type == "identifier":
             return [self.text(node)]
+        if node.type in ("attribute", "subscript", "call"):
+            return []
         found: list[str] = []
         stack = list(node.named_children)
         while stack:
@@ -394,43 +669,63 @@ class _Extractor:
                     scope.nonlocals.add(self.text(child))
 
     # ------------------------------------------------------------------- calls
-    def call(self, call: Node, callee: Node, arguments: Node) -> None:
-        function: str | None = None
-        tags: set[str] = set()
+    def _bound_names(self) -> set[str]:
+        """Every name the file binds somewhere (def, class, parameter, assignment, import)."""
+        if self._bound is None:
+            self._bound = {name for _, name in self.definitions}
+        return self._bound
+
+    def _dotted(self, node: Node) -> str | None:
+        """``a.b.c`` for a chain of plain names, else None."""
+        parts: list[str] = []
+        while node.type == "attribute":
+            attr = node.child_by_field_name("attribute")
+            obj = node.child_by_field_name("object")
+            if attr is None or obj is None:
+                return None
+            parts.append(self.text(attr))
+            node = obj
+        if node.type != "identifier":
+            return None
+        parts.append(self.text(node))
+        return ".".join(reversed(parts))
+
+    def _target(self, callee: Node) -> tuple[str, set[str]] | None:
+        """(automationassets function, tags) when the call is an asset lookup."""
         if callee.type == "attribute":
             obj = callee.child_by_field_name("object")
             attr = callee.child_by_field_name("attribute")
-            if obj is None or attr is None or obj.type != "identifier":
-                return
-            attr_name = self.text(attr)
-            if attr_name not in FUNCTIONS:
-                return
-            obj_name = self.text(obj)
-            if obj_name in self.module_aliases:
-                function = attr_name
-            elif obj_name == MODULE:
-                function = attr_name
-                tags.add("unimported")
-            else:
-                return
-        elif callee.type == "identifier":
-            name = self.text(callee)
-            if name in self.function_aliases:
-                function = self.function_aliases[name]
-                if function not in FUNCTIONS:
-                    return
-            elif name in FUNCTIONS:
-                if self.star_import:
-                    function = name
-                elif name in self.local_functions:
-                    return
-                else:
-                    function = name
-                    tags.add("unimported")
-            else:
-                return
-        else:
+            if obj is None or attr is None or self.text(attr) not in FUNCTIONS:
+                return None
+            function = self.text(attr)
+            dotted = self._dotted(obj)
+            if dotted is not None and dotted in self.module_aliases:
+                return function, set()
+            if dotted == MODULE and MODULE not in self._bound_names():
+                return function, self._unimported_tags()
+            return None
+        if callee.type != "identifier":
+            return None
+        name = self.text(callee)
+        if name in self.function_aliases:
+            function = self.function_aliases[name]
+            return (function, set()) if function in FUNCTIONS else None
+        if name not in FUNCTIONS:
+            return None
+        if self.star_import:
+            return name, set()
+        if name in self._bound_names() or self.foreign_star_import:
+            return None  # the file's own definition, or another module's
+        return name, self._unimported_tags()
+
+    def _unimported_tags(self) -> set[str]:
+        return {"unimported", "module-imported"} if self.module_imported else {"unimported"}
+
+    def call(self, call: Node, callee: Node, arguments: Node) -> None:
+        target = self._target(callee)
+        if target is None:
             return
+        function, tags = target
         kind, operation = FUNCTIONS[function]
         argument = self._name_argument(arguments)
         scope = self.scope(call)
@@ -641,6 +936,8 @@ class _Extractor:
         found = captures("python", _QUERY, self.tree.root_node)
         for node in found.get("global", []):
             self.global_statement(node)
+        for node in found.get("class", []):
+            self.class_definition(node)
         for node in found.get("function", []):
             self.function(node)
         for key in ("import", "import_from"):
@@ -651,6 +948,14 @@ class _Extractor:
         for key in ("augmented", "for_target", "as_target"):
             for node in found.get(key, []):
                 self.other_target(node)
+        for node in found.get("attribute", []):
+            self.attribute_write(node)
+        self.class_attributes()
+        if any(
+            n.type == "identifier" and n.text.decode() in _DYNAMIC_ATTRIBUTE_WRITERS
+            for n in found.get("callee", [])
+        ):
+            self.attribute_writes = None
         calls: list[tuple[Node, Node, Node]] = []
         callees = {n.parent.id: n for n in found.get("callee", []) if n.parent is not None}
         arguments = {n.parent.id: n for n in found.get("arguments", []) if n.parent is not None}
