@@ -78,15 +78,17 @@ def is_management_script(file: FileFacts) -> bool:
 
 class ProblemRule(Rule):
     """A rule that reports the problems frontends and inventory loaders recorded under
-    its code (RB901, RB902, RB904, RB906): the finding is the problem, as recorded."""
+    its code (RB901, RB902, RB904, RB906, RB907): the finding is the problem, as recorded,
+    at its span or at its logical location (a graphical activity), else at the file start."""
 
     inventory_help: ClassVar[str] = "fix the file; the kinds it declares count as not covered"
 
     def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
         for problem in file.problems:
             if problem.code == self.code:
+                span = problem.span or (None if problem.logical else FILE_START)
                 yield self.diagnostic(
-                    file.path, problem.span or FILE_START, problem.message, help=problem.help
+                    file.path, span, problem.message, help=problem.help, logical=problem.logical
                 )
 
     def check_workspace(self, workspace: Workspace, context: RuleContext) -> Iterator[Diagnostic]:

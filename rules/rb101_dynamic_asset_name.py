@@ -49,7 +49,7 @@ class DynamicAssetName(Rule):
     def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
         for ref in file.refs:
             name = ref.name
-            if name is None or not name.dynamic or "whatif" in ref.tags:
+            if name is None or not name.dynamic or ref.tags & {"whatif", "unknown-value"}:
                 continue
             expression = name.expression or "?"
             if name.resolved is not None:

@@ -8,8 +8,14 @@ class UnreadableFile(ProblemRule):
 
     ## What it does
     Reports files that cannot be decoded: NUL bytes without a UTF-16 byte order mark,
-    invalid UTF-16 after a BOM, unreadable files. BOM-less files that are not UTF-8 are
-    read as Windows-1252, as Windows PowerShell 5.1 does, and are not reported.
+    invalid UTF-16 after a BOM, unreadable files; graphical exports whose JSON, base64 or
+    runbook definition is cut off or corrupt (also when the header claims a newer schema
+    version), and inventory files that cannot be parsed. BOM-less files that are not UTF-8
+    are read as Windows-1252, as Windows PowerShell 5.1 does, and are not reported.
+
+    A file that decodes but holds something the analyzer does not know, such as a graphical
+    export with a newer `SchemaVersion`, is not unreadable: its lookups and calls are
+    analysed, and RB907 (`unknown-format`, info) notes what was not known.
 
     ## Why is this bad?
     Nothing in the file can be checked, and the Automation service will not import it

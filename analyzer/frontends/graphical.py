@@ -7,20 +7,24 @@ activities, expression descriptors, link and loop conditions), which goes throug
 PowerShell frontend so that comments and strings there are not calls. Child runbooks come
 from ``InvokeRunbookActivity.RunbookActivityType.CommandName`` (never the activity's
 label). Graphical runbooks have no lines: every fact carries the activity name, its
-EntityId and, where it applies, the parameter as a logical location.
+EntityId and, where it applies, the parameter as a logical location. A file that decodes
+but holds something the model does not know (a newer schema version, an unknown activity
+or value class) keeps all its facts and gets an RB907 note per unknown; only a file that
+cannot be decoded is RB902.
 """
 
 from __future__ import annotations
 
 import re
 
-from analyzer.frontends.powershell import lexical as ps_text
 from analyzer.frontends.graphical_model import (
+    KNOWN_DESCRIPTORS,
     Activity,
     Descriptor,
     GraphRunbookModel,
     load_model,
 )
+from analyzer.frontends.powershell import lexical as ps_text
 from analyzer.frontends.powershell.cmdlets import CMDLETS
 from analyzer.model.facts import (
     AssetRef,
@@ -123,7 +127,10 @@ class _Extractor:
             tags = frozenset({"enumeration"})
         else:
             name = self.name_value(descriptor)
-            tags = frozenset()
+            # A value class the model does not know is neither a literal nor an
+            # expression: RB907 notes it, and RB101 must not call it dynamic.
+            unknown = descriptor.kind not in KNOWN_DESCRIPTORS
+            tags = frozenset({"unknown-value"}) if unknown else frozenset()
         index = len(self.facts.refs)
         self.facts.refs.append(
             AssetRef(spec.kind, spec.operation, activity.command, name, None, location, tags)  # type: ignore[arg-type]
@@ -246,25 +253,13 @@ class _Extractor:
                     "condition",
                 )
                 self.code(link.condition, location)
+        # The file was decoded: what it holds beyond the known format is a note (RB907)
+        # beside the facts above, never RB902, which means nothing could be read.
         for unknown in model.unknowns:
-            self.facts.problems.append(
-                Problem(
-                    "RB902",
-                    unknown,
-                    None,
-                    "re-export the runbook from the portal, or report the new format",
-                )
-            )
-        if model.odd_padding:
-            self.facts.problems.append(
-                Problem(
-                    "RB902",
-                    "bytes other than NUL padding follow the end of the runbook definition; "
-                    "the export may be damaged",
-                    None,
-                    "export the runbook again from the portal",
-                )
-            )
+            where = None
+            if unknown.activity is not None:
+                where = LogicalLocation(unknown.activity, unknown.entity_id, unknown.parameter)
+            self.facts.problems.append(Problem("RB907", unknown.message, None, unknown.help, where))
         name = self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         self.facts.runbook = Runbook(
             name=name,

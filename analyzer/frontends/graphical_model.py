@@ -5,7 +5,10 @@ Three layers: an outer JSON object, base64 of a BinaryFormatter stream, and the
 the object graph onto small dataclasses (parameters, activities, value descriptors,
 links) that both the graphical frontend and ``runbook-analyzer dump`` use. Every member
 that depends on the schema version is read as optional, because headers can be wrong
-(a hand-edited ``"2.10999"`` exists over a 1.10 payload).
+(a hand-edited ``"2.10999"`` exists over a 1.10 payload). What the model does not know (a
+schema version, an activity or value class, bytes after the end) is recorded as an
+:class:`Unknown` beside what was read, never instead of it: only a file that cannot be
+decoded raises :class:`GraphRunbookError`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +88,21 @@ class Link:
     condition_enabled: bool
 
 
+@dataclass(frozen=True)
+class Unknown:
+    """Something the model does not know, in a file it could decode (reported as RB907).
+
+    ``activity`` and ``entity_id`` say where, when it is one activity; ``parameter``
+    narrows it to one of that activity's parameters.
+    """
+
+    message: str
+    help: str
+    activity: str | None = None
+    entity_id: str | None = None
+    parameter: str | None = None
+
+
 @dataclass
 class GraphRunbookModel:
     schema_version: str
@@ -94,11 +113,11 @@ class GraphRunbookModel:
     activities: list[Activity] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
-    #: Trailing bytes after MessageEnd that are not NUL padding (worth a warning).
+    #: Trailing bytes after MessageEnd that are not NUL padding.
     odd_padding: bool = False
-    #: Things the model does not know (schema version, activity or descriptor classes):
-    #: reported, while everything known is still read.
-    unknowns: list[str] = field(default_factory=list)
+    #: Things the model does not know (schema version, activity or descriptor classes,
+    #: trailing bytes): reported, while everything known is still read.
+    unknowns: list[Unknown] = field(default_factory=list)
 
     @property
     def workflow(self) -> bool:
@@ -118,10 +137,24 @@ def decode_container(data: bytes) -> tuple[dict[str, Any], bytes]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        document = json.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise GraphRunbookError("not a graphical runbook export: the file is not UTF-8") from None
+    if not text.strip():
+        raise GraphRunbookError("not a graphical runbook export: the file is empty (no JSON)")
+    try:
+        document = json.loads(text)
     except json.JSONDecodeError as exc:
+        if re.search(r"^<{7}(?: |$)", text, re.M):
+            raise GraphRunbookError(
+                "the export holds git merge-conflict markers (<<<<<<<); keep one of the "
+                "two versions"
+            ) from None
+        if exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip()):
+            raise GraphRunbookError(
+                "the export is cut off: its JSON ends before it is complete, at line "
+                f"{text.count(chr(10)) + 1}"
+            ) from None
         raise GraphRunbookError(
             f"not a graphical runbook export: invalid JSON at line {exc.lineno}, "
             f"column {exc.colno} ({exc.msg})"
@@ -261,6 +294,9 @@ KNOWN_DESCRIPTORS = frozenset(
 )
 #: Schema versions seen in real exports (1.0 to 1.10); others are reported, then read.
 KNOWN_SCHEMAS = ((1, 0), (1, 10))
+#: Model assembly versions of real exports, and the schemas whose content each one holds.
+KNOWN_MODELS = {"7.2.0.0": "1.0 to 1.9", "7.3.0.0": "1.10"}
+_ASSEMBLY_VERSION = re.compile(r"\bVersion=([\d.]+)")
 
 
 def _activity(obj: NObject) -> Activity:
@@ -333,7 +369,12 @@ def load_model(data: bytes) -> GraphRunbookModel:
     try:
         stream = read_stream(payload)
     except NrbfError as exc:
-        shown = f" (schema version {version_text!r})" if version_text else ""
+        shown = ""
+        if version_text:
+            newer = _is_newer(parse_version(version_text))
+            shown = (
+                f" (schema version {_quoted(version_text)}{', newer than known' if newer else ''})"
+            )
         raise GraphRunbookError(f"the runbook definition cannot be decoded{shown}: {exc}") from None
     root = stream.root
     if not isinstance(root, NObject) or root.bare_class != "GraphRunbook":
@@ -361,23 +402,42 @@ def load_model(data: bytes) -> GraphRunbookModel:
     for activity in _items(root.member("activities")):
         if isinstance(activity, NObject):
             model.activities.append(_activity(activity))
-    if model.schema is None or not (KNOWN_SCHEMAS[0] <= model.schema <= KNOWN_SCHEMAS[1]):
-        model.unknowns.append(
-            f"unknown schema version {version_text!r} (known: 1.0 to 1.10); the definition "
-            "was read as a 1.x runbook, check the results"
-        )
+    schema_note = _schema_note(document, model.schema, model.model_assembly)
+    if schema_note is not None:
+        model.unknowns.append(schema_note)
     for activity in model.activities:
         if activity.kind not in KNOWN_ACTIVITIES:
             model.unknowns.append(
-                f'activity "{activity.name}" is of an unknown kind ({activity.kind}); only its '
-                "parameters were analysed"
+                Unknown(
+                    f"activity of a kind the analyzer does not know ({activity.kind}); "
+                    "only its parameters were checked",
+                    "check this activity's assets and child runbooks by hand, or look for "
+                    "a newer runbook-analyzer",
+                    activity.name,
+                    activity.entity_id,
+                )
             )
         for parameter, d in activity.parameters:
             if d.kind not in KNOWN_DESCRIPTORS:
                 model.unknowns.append(
-                    f'activity "{activity.name}", parameter {parameter}: unknown value '
-                    f"descriptor {d.kind}; its value was not analysed"
+                    Unknown(
+                        f"value of a kind the analyzer does not know ({d.kind}); "
+                        "it was not checked",
+                        "check this value by hand, or look for a newer runbook-analyzer",
+                        activity.name,
+                        activity.entity_id,
+                        parameter,
+                    )
                 )
+    if model.odd_padding:
+        model.unknowns.append(
+            Unknown(
+                "bytes other than NUL padding follow the end of the runbook definition; "
+                "they were ignored",
+                "export the runbook again from the portal if the file was edited or joined "
+                "by a tool",
+            )
+        )
     names = {(a.entity_id or "").lower(): a.name for a in model.activities}
     for link in _items(root.member("links")):
         if isinstance(link, NObject):
@@ -388,6 +448,52 @@ def load_model(data: bytes) -> GraphRunbookModel:
             if isinstance(text, str):
                 model.comments.append(text)
     return model
+
+
+def _quoted(value: Any) -> str:
+    """A header value as the user would find it in the JSON, bounded for a message."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _is_newer(schema: tuple[int, int] | None) -> bool:
+    return schema is not None and schema > KNOWN_SCHEMAS[1]
+
+
+def _schema_note(
+    document: dict[str, Any], schema: tuple[int, int] | None, model: str | None
+) -> Unknown | None:
+    """The note for a SchemaVersion outside 1.0 to 1.10, naming what the content is.
+
+    The header alone proves little (one public export says ``"2.10999"`` over a 1.10
+    payload); the model assembly the payload was written with says which layout was read.
+    """
+    if schema is not None and KNOWN_SCHEMAS[0] <= schema <= KNOWN_SCHEMAS[1]:
+        return None
+    version = document.get("SchemaVersion")
+    shown = _quoted(version)
+    if version is None:
+        header = "the export has no SchemaVersion"
+    elif _is_newer(schema):
+        header = f"schema version {shown} is newer than the analyzer knows (1.0 to 1.10)"
+    else:
+        header = f"schema version {shown} is not one the analyzer knows (1.0 to 1.10)"
+    found = _ASSEMBLY_VERSION.search(model or "")
+    assembly = found.group(1) if found else None
+    if assembly in KNOWN_MODELS:
+        return Unknown(
+            f"{header}; its content is in the schema {KNOWN_MODELS[assembly]} model "
+            "and was read as such",
+            "if SchemaVersion was edited by hand, export the runbook again from the portal; "
+            "otherwise look for a newer runbook-analyzer",
+        )
+    content = f"model {assembly}" if assembly else "an unknown model"
+    return Unknown(
+        f"{header}; its content ({content}) was read as schema 1.10, so some lookups "
+        "may be missing",
+        "look for a newer runbook-analyzer; until then, check this runbook's assets and "
+        "child runbooks by hand",
+    )
 
 
 def model_to_dict(model: GraphRunbookModel) -> dict[str, Any]:

@@ -320,10 +320,11 @@ def _hash_size(count: int) -> int:
 
 # ------------------------------------------------------------------------ builder
 class GraphBuilder:
-    def __init__(self, runbook: Runbook, schema: str) -> None:
+    def __init__(self, runbook: Runbook, schema: str, assembly: str | None = None) -> None:
+        """``assembly`` overrides the model assembly of the layout (a future model)."""
         self.spec = runbook
         self.family = family(schema)
-        self.asm = self.family.assembly
+        self.asm = assembly or self.family.assembly
         self.shared: dict[str, Str] = {}
         self.empty_arrays: dict[str, Array] = {}
         self.comparer = Instance(
@@ -804,9 +805,9 @@ class GraphBuilder:
         return self.instance("GraphRunbook", members)
 
 
-def build_graph(runbook: Runbook, schema: str = "1.10") -> Instance:
+def build_graph(runbook: Runbook, schema: str = "1.10", assembly: str | None = None) -> Instance:
     """The ``GraphRunbook`` object graph a portal export of ``schema`` would hold."""
-    return GraphBuilder(runbook, schema).build()
+    return GraphBuilder(runbook, schema, assembly).build()
 
 
 def payload(

@@ -92,7 +92,15 @@ def view(facts: FileFacts) -> dict[str, Any]:
         "field_uses": field_uses,
         "parameter_uses": parameter_uses,
         "undeclared_parameters": undeclared,
-        "problems": [{"code": p.code, "message": p.message} for p in facts.problems],
+        "problems": [
+            {
+                "code": p.code,
+                "message": p.message,
+                "activity": p.logical.activity if p.logical else None,
+                "parameter": p.logical.parameter if p.logical else None,
+            }
+            for p in facts.problems
+        ],
     }
 
 
@@ -126,12 +134,24 @@ def match_lists(
 
 
 def problems_match(expected: list[dict[str, Any]], actual: list[dict[str, Any]]) -> list[str]:
+    """Problems by code and message fragment, and by ``activity`` and ``parameter`` when
+    the expectation names them (a file-level problem names neither). ``message_contains``
+    is one fragment or a list of fragments that must all occur."""
     left = list(actual)
     errors = []
     for item in expected:
-        fragment = item["message_contains"].lower()
+        wanted = item["message_contains"]
+        fragments = [f.lower() for f in ([wanted] if isinstance(wanted, str) else wanted)]
         for index, candidate in enumerate(left):
-            if candidate["code"] == item["code"] and fragment in candidate["message"].lower():
+            if (
+                candidate["code"] == item["code"]
+                and all(f in candidate["message"].lower() for f in fragments)
+                and all(
+                    candidate.get(key) == item[key]
+                    for key in ("activity", "parameter")
+                    if key in item
+                )
+            ):
                 del left[index]
                 break
         else:

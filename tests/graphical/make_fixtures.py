@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.graphical.builder import (
+    MODEL_73,
     ActivityOutput,
     AssetValue,
     AutomationCertificate,
@@ -173,8 +174,19 @@ class Expect:
     def parameter_use(self, name: str, activity: str, parameter: str) -> None:
         self.parameter_uses.append({"name": name, "activity": activity, "parameter": parameter})
 
-    def problem(self, code: str, fragment: str) -> None:
-        self.problems.append({"code": code, "message_contains": fragment})
+    def problem(
+        self,
+        code: str,
+        fragment: str | list[str],
+        activity: str | None = None,
+        parameter: str | None = None,
+    ) -> None:
+        """A problem whose message contains ``fragment``; at ``activity`` (and
+        ``parameter``) when given, else a problem of the whole file."""
+        item: dict[str, Any] = {"code": code, "message_contains": fragment}
+        item["activity"] = activity
+        item["parameter"] = parameter
+        self.problems.append(item)
 
     def result(
         self,
@@ -1303,16 +1315,128 @@ def schema_hand_edited() -> list[Fixture]:
     )
     e.parameter_use("AzureCredentialAssetName", "Get Azure Credential", "Name")
     e.parameter_use("ServiceName", "Get VMs in Service", "ServiceName")
-    # An unknown schema version is reported (RB902), and the payload is still read.
-    e.problem("RB902", "2.10999")
+    # The file decodes: every lookup above is a fact, and the version is a note (RB907)
+    # that names it and what the content is, not RB902 (which means nothing was read).
+    e.problem("RB907", ['schema version "2.10999" is newer', "content is in the schema 1.10 model"])
     expected = e.result(
         'A hand-edited SchemaVersion "2.10999" over a 1.10 payload: read as usual, and the '
-        "unknown version reported.",
+        "unknown version noted (RB907, not RB902).",
         name,
         "graphical",
         parameters,
     )
     return [Fixture(name, export(spec, "2.10999"), expected)]
+
+
+#: A model assembly no real export has: what a portal export of a future schema would hold.
+MODEL_74 = MODEL_73.replace("Version=7.3.0.0", "Version=7.4.0.0")
+
+
+def identity_spec(seed: str) -> Runbook:
+    """A managed-identity runbook as the portal's newest exports lay it out: sign in,
+    read a variable and a credential (the name from a parameter), hand over to a child."""
+    return _runbook(
+        seed,
+        parameters=[Parameter("SqlCredentialName", default="SqlAdmin")],
+        activities=[
+            Command(
+                "Connect with identity",
+                "Connect-AzAccount",
+                "Az.Accounts",
+                {"Identity": Constant(True)},
+                parameter_set="ManagedServiceLogin",
+            ),
+            Command(
+                "Get storage account name",
+                "Get-AutomationVariable",
+                "Orchestrator.AssetManagement.Cmdlets",
+                {"Name": Constant("StorageAccountName")},
+            ),
+            Command(
+                "Get SQL credential",
+                "Get-AutomationPSCredential",
+                "Orchestrator.AssetManagement.Cmdlets",
+                {"Name": RunbookParameter("SqlCredentialName")},
+            ),
+            InvokeRunbook(
+                "Rotate the keys",
+                "Rotate-StorageKeys",
+                {"StorageAccountName": ActivityOutput("Get storage account name")},
+            ),
+        ],
+    )
+
+
+def _identity_expect(spec: Runbook) -> Expect:
+    e = Expect(spec)
+    e.ref(
+        "variable",
+        "get",
+        "Get-AutomationVariable",
+        "Get storage account name",
+        "Name",
+        name="StorageAccountName",
+    )
+    e.ref(
+        "credential",
+        "get",
+        "Get-AutomationPSCredential",
+        "Get SQL credential",
+        "Name",
+        expression="$SqlCredentialName",
+        resolved="SqlAdmin",
+    )
+    e.call("Rotate-StorageKeys", "graphical", "Rotate the keys", None, child="Rotate-StorageKeys")
+    e.parameter_use("SqlCredentialName", "Get SQL credential", "Name")
+    return e
+
+
+def schema_newer() -> list[Fixture]:
+    """Schema versions the analyzer does not know, over content it can read: every lookup
+    and call is still a fact, and the version is one file-level RB907 note."""
+    out = []
+    name = "schema-1-11-new-model"
+    spec = identity_spec(name)
+    e = _identity_expect(spec)
+    # A newer header *and* a model assembly no known schema uses: the note says that
+    # lookups in new kinds of content may be missing, and what to do.
+    e.problem(
+        "RB907",
+        ['schema version "1.11" is newer', "model 7.4.0.0", "some lookups may be missing"],
+    )
+    out.append(
+        Fixture(
+            name,
+            container(payload(build_graph(spec, "1.11", MODEL_74)), "1.11"),
+            e.result(
+                'A future export: SchemaVersion "1.11" and model assembly 7.4.0.0. Lookups, '
+                "the parameter-supplied credential and the child call are all read; one RB907 "
+                "note names the version and the model.",
+                name,
+                "graphical",
+                spec.parameters,
+            ),
+        )
+    )
+    name = "schema-missing"
+    spec = identity_spec(name)
+    e = _identity_expect(spec)
+    e.problem("RB907", ["no SchemaVersion", "content is in the schema 1.10 model"])
+    document = {"RunbookDefinition": base64.b64encode(payload(spec)).decode("ascii")}
+    document["RunbookType"] = "GraphPowerShell"
+    out.append(
+        Fixture(
+            name,
+            json.dumps(document, separators=(",", ":")).encode("utf-8"),
+            e.result(
+                "A 1.10 export whose SchemaVersion key was removed: read as usual, and noted.",
+                name,
+                "graphical",
+                spec.parameters,
+            ),
+        )
+    )
+    return out
 
 
 def field_path_as_list() -> list[Fixture]:
@@ -1429,13 +1553,13 @@ def container_variants() -> list[Fixture]:
     spec, e = _small("trailing-garbage")
     data = payload(spec, padding=False)
     data = data + b"\x00" * 64 + b"garbage after the end" + b"\x00" * 43
-    e.problem("RB902", "padding")
+    e.problem("RB907", "padding")
     out.append(
         Fixture(
             "trailing-garbage",
             container(data),
             e.result(
-                "Non-NUL bytes after MessageEnd: the model is still read, with a warning.",
+                "Non-NUL bytes after MessageEnd: the model is still read, with a note.",
                 "trailing-garbage",
                 "graphical",
                 [],
@@ -1477,11 +1601,11 @@ def unknown_classes() -> list[Fixture]:
     e.ref(
         "variable", "get", "Get-AutomationVariable", "Get mystery variable", "Name", expression=ANY
     )
-    e.problem("RB902", "FancyNewActivity")
-    e.problem("RB902", "MysteryValueDescriptor")
+    e.problem("RB907", "FancyNewActivity", "Fancy step")
+    e.problem("RB907", "MysteryValueDescriptor", "Get mystery variable", "Name")
     expected = e.result(
-        "An activity class and a value descriptor class the analyzer does not know: reported, "
-        "and the rest of the runbook still read.",
+        "An activity class and a value descriptor class the analyzer does not know: noted "
+        "at their activity (RB907), and the rest of the runbook still read.",
         name,
         "graphical",
         spec.parameters,
@@ -1517,10 +1641,26 @@ def corrupt_files() -> list[Fixture]:
         _corrupt(
             "corrupt-invalid-json",
             b'{"SchemaVersion":"1.10","RunbookDefinition":"' + good_b64[:40].encode(),
-            "JSON",
+            "cut off",
             "The JSON container is cut off.",
         ),
-        _corrupt("corrupt-empty-file", b"", "JSON", "An empty file."),
+        _corrupt(
+            "corrupt-merge-conflict",
+            b"<<<<<<< HEAD\n"
+            + container(good)
+            + b"\n=======\n"
+            + container(good, "1.9")
+            + b"\n>>>>>>> feature/nightly\n",
+            "merge-conflict markers",
+            "Two exports inside git merge-conflict markers: not JSON at all, and said so.",
+        ),
+        _corrupt("corrupt-empty-file", b"", "empty", "An empty file."),
+        _corrupt(
+            "corrupt-json-syntax",
+            container(good).replace(b'","RunbookType"', b'" "RunbookType"'),
+            "invalid JSON at line 1",
+            "A comma lost in a hand edit of the container.",
+        ),
         _corrupt(
             "corrupt-json-array",
             json.dumps([{"SchemaVersion": "1.10"}]).encode(),
@@ -1562,6 +1702,13 @@ def corrupt_files() -> list[Fixture]:
             container(good[: len(good) // 2]),
             "truncated",
             "The NRBF stream stops halfway.",
+        ),
+        _corrupt(
+            "corrupt-newer-schema-truncated",
+            container(payload(identity_spec("corrupt-newer"), "1.11", padding=False)[:700], "1.11"),
+            "newer than known",
+            'A newer SchemaVersion "1.11" does not excuse a payload cut off in the middle: '
+            "still unreadable (RB902), and the message names the version.",
         ),
         _corrupt(
             "corrupt-no-message-end",
@@ -1631,11 +1778,31 @@ GENERATORS: tuple[Callable[[], list[Fixture]], ...] = (
     workflow_runbook,
     schema_versions,
     schema_hand_edited,
+    schema_newer,
     field_path_as_list,
     container_variants,
     unknown_classes,
     corrupt_files,
 )
+
+
+RULES_FOLDER = ROOT / "fixtures" / "rules"
+
+
+def rule_fixtures() -> dict[str, bytes]:
+    """Graphical entries of the per-rule fixtures (``fixtures/rules/<rule>/``), by path
+    relative to that folder; their goldens come from ``pytest --update-goldens``."""
+    start = identity_spec("Start-NightlyMaintenance")
+    good = export(start)
+    hand_edited = export(start, "2.10999")
+    return {
+        # The real case: a 1.10 export whose header was edited to "2.10999". Readable.
+        "unknown-format/bad_hand_edited_schema.graphrunbook": hand_edited,
+        "unknown-format/ok_exported_1_10.graphrunbook": good,
+        "unreadable-file/ok_hand_edited_schema.graphrunbook": hand_edited,
+        # A download cut off halfway through the RunbookDefinition: nothing can be read.
+        "unreadable-file/bad_truncated_export.graphrunbook": good[: len(good) // 2],
+    }
 
 
 def all_fixtures() -> list[Fixture]:
@@ -1663,6 +1830,12 @@ def main() -> None:
         if stale.name not in keep and stale.name != "README.md":
             stale.unlink()
     print(f"wrote {len(fixtures)} fixtures to {FOLDER}")
+    entries = rule_fixtures()
+    for relative, data in entries.items():
+        target = RULES_FOLDER / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    print(f"wrote {len(entries)} graphical rule fixtures under {RULES_FOLDER}")
 
 
 if __name__ == "__main__":

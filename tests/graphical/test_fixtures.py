@@ -19,7 +19,13 @@ from analyzer.frontends import analyze_source
 from analyzer.frontends.graphical import extract_graphical
 from analyzer.frontends.graphical_model import GraphRunbookError
 from tests.graphical.facts_view import compare, problems_match, view
-from tests.graphical.make_fixtures import FOLDER, all_fixtures, expected_text
+from tests.graphical.make_fixtures import (
+    FOLDER,
+    RULES_FOLDER,
+    all_fixtures,
+    expected_text,
+    rule_fixtures,
+)
 
 FIXTURES = sorted(p.stem for p in FOLDER.glob("*.graphrunbook"))
 
@@ -63,6 +69,14 @@ def test_fixtures_are_generated_and_current() -> None:
         f"{name}{suffix}" for name in FIXTURES for suffix in (".graphrunbook", ".expected.json")
     }
     assert extra == {"README.md"}
+
+
+def test_graphical_rule_fixtures_are_generated_and_current() -> None:
+    for relative, data in rule_fixtures().items():
+        on_disk = RULES_FOLDER / relative
+        assert on_disk.is_file() and on_disk.read_bytes() == data, (
+            f"fixtures/rules/{relative} is stale: python -m tests.graphical.make_fixtures"
+        )
 
 
 def test_known_bugs_name_real_fixtures() -> None:
