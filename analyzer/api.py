@@ -7,17 +7,15 @@ that is ours becomes RB906 on the file concerned.
 
 from __future__ import annotations
 
-import fnmatch
 import os
-import re
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analyzer.config import Config, validate_rule_keys
 from analyzer.discovery import SourceFile, discover
+from analyzer.engine import filters
 from analyzer.engine.registry import load_rules, select_rules
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.model.diagnostic import Diagnostic
@@ -29,7 +27,6 @@ if TYPE_CHECKING:
 
 #: Below this many files a process pool costs more than it saves.
 _PARALLEL_THRESHOLD = 24
-_CODE = re.compile(r"^[A-Za-z]{1,4}\d{3}$")
 
 
 @dataclass
@@ -99,7 +96,9 @@ def build_inventory(config: Config) -> Inventory | None:
     inventory = load_inventory(list(config.inventory)) if config.inventory else Inventory()
     for account in config.accounts:
         if account.inventory:
-            inventory.add(load_inventory(list(account.inventory)).for_account(account.name))
+            own = load_inventory(list(account.inventory))
+            inventory.add(own.for_account(account.name))
+            inventory.files.extend(f for f in own.files if f not in inventory.files)
     return inventory
 
 
@@ -147,7 +146,7 @@ def check_files(
                         rule, file.path, lambda rule=rule, file=file: rule.check_file(file, context)
                     )
                 )
-    diagnostics = _apply_configuration(diagnostics, config)
+    diagnostics = filters.run(diagnostics, filters.configured(config)).shown
     return AnalysisResult(workspace.files, workspace, _sorted_unique(diagnostics), rules)
 
 
@@ -167,35 +166,6 @@ def _guarded(rule: Rule, path: str, run: Callable[[], Iterable[Diagnostic]]) -> 
                 help="please report this; findings of other rules stand",
             )
         ]
-
-
-def _apply_configuration(diagnostics: list[Diagnostic], config: Config) -> list[Diagnostic]:
-    overrides = {
-        (key.upper() if _CODE.match(key) else key.lower()): value
-        for key, value in config.severity.items()
-    }
-    out: list[Diagnostic] = []
-    for diagnostic in diagnostics:
-        if _ignored_for_file(diagnostic, config):
-            continue
-        level = overrides.get(diagnostic.code) or overrides.get(diagnostic.name)
-        if level is not None and level != diagnostic.severity:
-            diagnostic = replace(diagnostic, severity=level)  # type: ignore[arg-type]
-        out.append(diagnostic)
-    return out
-
-
-def _ignored_for_file(diagnostic: Diagnostic, config: Config) -> bool:
-    if not config.per_file_ignores or not diagnostic.path:
-        return False
-    name = Path(diagnostic.path).name
-    for pattern, selectors in config.per_file_ignores.items():
-        if fnmatch.fnmatchcase(diagnostic.path, pattern) or fnmatch.fnmatchcase(name, pattern):
-            for selector in selectors:
-                key = selector.strip()
-                if diagnostic.code.startswith(key.upper()) or diagnostic.name == key.lower():
-                    return True
-    return False
 
 
 def _sorted_unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

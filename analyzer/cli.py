@@ -78,8 +78,20 @@ def _analyze(paths: tuple[str, ...], config: Config):  # noqa: ANN202
 
     try:
         return analyze(paths or (".",), config)
-    except (ConfigError, DiscoveryError, RuleLoadError, InventoryPathError) as exc:
+    except InventoryPathError as exc:
+        raise UsageProblem(_inventory_origin(exc, config)) from None
+    except (ConfigError, DiscoveryError, RuleLoadError) as exc:
         raise UsageProblem(str(exc)) from None
+
+
+def _inventory_origin(error: Exception, config: Config) -> str:
+    """Name the missing inventory path where the user gave it: the option or the file."""
+    path = getattr(error, "path", None)
+    if "inventory" in config.from_command_line and path in config.inventory:
+        return f"--inventory {error}"
+    if config.source:
+        return f"{config.source}: inventory path {error}"
+    return str(error)
 
 
 _common_options = [
@@ -159,6 +171,14 @@ def main() -> None:
     help="Lowest severity that makes the exit code 1 (default: warning).",
 )
 @click.option(
+    "--min-severity",
+    "--severity",
+    "min_severity",
+    type=click.Choice(["error", "warning", "info"]),
+    help="Show only findings at or above this severity (default: info, i.e. all); "
+    "the summary and exit code count only what is shown.",
+)
+@click.option(
     "--exit-zero",
     is_flag=True,
     help="Exit 0 even when there are findings (2 still means an error).",
@@ -171,6 +191,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     fail_on: str | None,
+    min_severity: str | None,
     exit_zero: bool,
     no_source: bool,
     inventory_paths: tuple[str, ...],
@@ -187,16 +208,23 @@ def check(
         select=_split(select),
         ignore=_split(ignore),
         fail_on=fail_on,
+        min_severity=min_severity,
         rules_dir=tuple(str(Path(d).resolve()) for d in rules_dir),
         jobs=jobs,
         inventory=inventory_paths,
     )
     result = _analyze(paths, config)
+    from analyzer.engine.filters import filter_for_report
     from analyzer.model.diagnostic import SEVERITY_RANK
     from analyzer.reporters import renderer
 
-    diagnostics = result.diagnostics
-    _write(renderer(output_format)(result, diagnostics, show_source=not no_source), output)
+    filtered = filter_for_report(result.diagnostics, config)
+    diagnostics = filtered.shown
+    render = renderer(output_format)
+    _write(
+        render(result, diagnostics, show_source=not no_source, hidden=filtered.hidden_counts()),
+        output,
+    )
     if any(d.code == "RB906" for d in diagnostics):
         sys.exit(EXIT_ERROR)
     if exit_zero or config.fail_on == "never":
@@ -238,7 +266,9 @@ def graph(
     config = _load_config(config_file, isolated, jobs=jobs, inventory=inventory_paths)
     try:
         workspace = build_workspace(paths or (".",), config)
-    except (DiscoveryError, InventoryPathError) as exc:
+    except InventoryPathError as exc:
+        raise UsageProblem(_inventory_origin(exc, config)) from None
+    except DiscoveryError as exc:
         raise UsageProblem(str(exc)) from None
     report = dependency_report(workspace)
     _write(json.dumps(report, indent=2, ensure_ascii=False) + "\n", output)
@@ -305,6 +335,7 @@ def list_rules(output_format: str, rules_dir: tuple[str, ...]) -> None:
 )
 def explain(rule: str, rules_dir: tuple[str, ...]) -> None:
     """Show the documentation of RULE (a code such as RB101, or a rule name)."""
+    from analyzer.engine.docs import for_users
     from analyzer.engine.registry import RuleLoadError, load_rules
 
     try:
@@ -315,7 +346,7 @@ def explain(rule: str, rules_dir: tuple[str, ...]) -> None:
     for candidate in rules:
         if candidate.code == wanted.upper() or candidate.name == wanted.lower():
             header = f"{candidate.code} {candidate.name} (default severity: {candidate.severity})"
-            click.echo(f"{header}\n{'=' * len(header)}\n\n{candidate.documentation()}")
+            click.echo(f"{header}\n{'=' * len(header)}\n\n{for_users(candidate)}")
             return
     raise UsageProblem(f"unknown rule {rule!r}; `runbook-analyzer rules` lists codes and names")
 

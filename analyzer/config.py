@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from analyzer.engine.filters import selector_matches
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -48,6 +50,8 @@ class Config:
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     fail_on: str = "warning"
+    #: Lowest severity shown (``--min-severity``/``--severity``); None shows everything.
+    min_severity: str | None = None
     rules_dir: tuple[str, ...] = ()
     #: Rule code or name → severity that replaces the rule's default.
     severity: dict[str, str] = field(default_factory=dict)
@@ -75,6 +79,7 @@ _KEYS: dict[str, str] = {
     "exclude": "list",
     "extend-exclude": "list",
     "fail-on": "str",
+    "min-severity": "str",
     "rules-dir": "list",
     "severity": "table",
     "per-file-ignores": "table",
@@ -133,6 +138,11 @@ def load_config(path: Path | None) -> Config:
     fail_on = values.get("fail-on", "warning")
     if fail_on not in FAIL_ON:
         raise ConfigError(f"{path}: fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+    min_severity = values.get("min-severity")
+    if min_severity is not None and min_severity not in SEVERITIES:
+        raise ConfigError(
+            f"{path}: min-severity must be one of {', '.join(SEVERITIES)}, not {min_severity!r}"
+        )
     severity = values.get("severity", {})
     for rule, level in severity.items():
         if level not in SEVERITIES:
@@ -160,6 +170,7 @@ def load_config(path: Path | None) -> Config:
         exclude=tuple(values.get("exclude", ())),
         extend_exclude=tuple(values.get("extend-exclude", ())),
         fail_on=fail_on,
+        min_severity=min_severity,
         rules_dir=tuple(str((base / d).resolve()) for d in values.get("rules-dir", ())),
         severity=dict(severity),
         per_file_ignores=per_file,
@@ -215,11 +226,8 @@ def validate_rule_keys(config: Config, known_codes: set[str], known_names: set[s
     where = config.source or "configuration"
 
     def known(selector: str) -> bool:
-        key = selector.strip()
-        return (
-            key.upper() == "ALL"
-            or any(code.startswith(key.upper()) for code in known_codes)
-            or key.lower() in known_names
+        return any(selector_matches(code, "", selector) for code in known_codes) or (
+            selector.strip().lower() in known_names
         )
 
     for section, selectors in (

@@ -55,10 +55,12 @@ class RetiredRuntime(Rule):
         if runbook is None or runbook.kind != "python2":
             return
         data = platform()["runtimes"]["python2"]
+        # The message stays one short line; the platform's wording of the status (long,
+        # and it changes with each notice) goes in the help.
         yield self.diagnostic(
             file.path,
             FILE_START,
-            f"Python 2 runbook: {data['label']} reached end of life on {data['end-of-life']} "
-            f"and is {data['status']}",
-            help=f"port the runbook to {data['replacement']} and create it as a Python 3 runbook",
+            f"Python 2 runbook: {data['label']} reached end of life on {data['end-of-life']}",
+            help=f"{data['label']} is {data['status']}; port the runbook to "
+            f"{data['replacement']} and create it as a Python 3 runbook",
         )

@@ -13,9 +13,12 @@ from click.testing import CliRunner
 
 from analyzer import __version__
 from analyzer.cli import main
+from analyzer.engine.docs import examples
+from analyzer.engine.registry import load_rules
 from tests.conftest import FIXTURES, ROOT
 
 WARNING_RUNBOOK = "param([string]$Name = 'Ops')\n$c = Get-AutomationConnection -Name $Name\n"
+RULES = {rule.code: rule for rule in load_rules()}
 ERROR_RUNBOOK = "import sys\nregion = get_automation_variable('Region')\n"
 CLEAN_RUNBOOK = "Connect-AzAccount -Identity\n$c = Get-AutomationConnection -Name 'Ops'\n"
 
@@ -373,3 +376,176 @@ def test_jobs_do_not_change_output() -> None:
     graph_one = _run(["graph", *paths, "--jobs", "1"])
     graph_two = _run(["graph", *paths, "--jobs", "2"])
     assert graph_one.stdout == graph_two.stdout
+
+
+# ---------------------------------------------------------------- issue 7, item 12
+INFO_AND_ERROR_TREE = {
+    # RB104 (error): asset function without the import.
+    "runbooks/report.py": ERROR_RUNBOOK,
+    # RB101 (warning): a parameter as the name.
+    "runbooks/Warn.ps1": WARNING_RUNBOOK,
+    "runbooks/Clean.ps1": CLEAN_RUNBOOK,
+    # RB203 (info): declared, used by nothing scanned.
+    "infra/assets.json": json.dumps(
+        {
+            "kind": "azure-automation-inventory",
+            "version": 1,
+            "account": "aa-ops",
+            "variables": [{"name": "Region"}, {"name": "LegacyEndpoint"}],
+        }
+    ),
+}
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    for name, text in INFO_AND_ERROR_TREE.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def _summary(output: str) -> str:
+    return output.rstrip("\n").splitlines()[-1]
+
+
+def test_summary_counts_inventory_files_among_the_checked(mixed: Path) -> None:
+    code, output = invoke(["check", "runbooks", "--inventory", "infra", "--isolated"], mixed)
+    assert code == 1
+    assert "infra/assets.json:" in output  # the inventory file has a finding of its own
+    assert _summary(output) == (
+        "Found 3 findings (1 error, 1 warning, 1 info) in 3 files of 4 checked "
+        "(3 source files, 1 inventory file)."
+    )
+
+
+def test_summary_without_inventory_is_unchanged(mixed: Path) -> None:
+    code, output = invoke(["check", "runbooks", "--isolated"], mixed)
+    assert code == 1
+    assert _summary(output) == "Found 2 findings (1 error, 1 warning) in 2 files of 3 checked."
+
+
+@pytest.mark.parametrize(
+    ("threshold", "shown", "summary"),
+    [
+        (
+            "error",
+            {"RB104"},
+            "Found 1 finding (1 error) in 1 file of 4 checked (3 source files, "
+            "1 inventory file); not shown: 2 findings below error.",
+        ),
+        (
+            "warning",
+            {"RB104", "RB101"},
+            "Found 2 findings (1 error, 1 warning) in 2 files of 4 checked (3 source files, "
+            "1 inventory file); not shown: 1 finding below warning.",
+        ),
+        (
+            "info",
+            {"RB104", "RB101", "RB203"},
+            "Found 3 findings (1 error, 1 warning, 1 info) in 3 files of 4 checked "
+            "(3 source files, 1 inventory file).",
+        ),
+    ],
+)
+def test_severity_threshold_shows_only_what_is_asked(
+    mixed: Path, threshold: str, shown: set[str], summary: str
+) -> None:
+    args = ["check", "runbooks", "--inventory", "infra", "--isolated", "--severity", threshold]
+    code, output = invoke(args, mixed)
+    assert code == 1
+    assert _summary(output) == summary
+    code, output = invoke([*args, "--format", "json"], mixed)
+    document = json.loads(output)
+    assert {d["code"] for d in document["diagnostics"]} == shown
+    assert document["summary"]["findings"] == len(shown)
+
+
+def test_severity_threshold_decides_the_exit_code_too(tree: Path) -> None:
+    """Only a warning exists: hidden by ``--min-severity error``, it cannot fail the run."""
+    code, output = invoke(["check", "runbooks", "--min-severity", "error"], tree)
+    assert code == 0
+    assert "RB101" not in output
+    assert _summary(output) == "No findings in 2 files; not shown: 1 finding below error."
+    assert invoke(["check", "runbooks", "--min-severity", "warning"], tree)[0] == 1
+
+
+def test_severity_threshold_from_configuration(tree: Path) -> None:
+    (tree / ".runbook-analyzer.toml").write_text('min-severity = "error"\n', encoding="utf-8")
+    code, output = invoke(["check", "runbooks"], tree)
+    assert (code, _summary(output)) == (
+        0,
+        "No findings in 2 files; not shown: 1 finding below error.",
+    )
+    # The command line wins over the file.
+    assert invoke(["check", "runbooks", "--severity", "info"], tree)[0] == 1
+
+
+def test_severity_threshold_applies_after_severity_overrides(tree: Path) -> None:
+    (tree / ".runbook-analyzer.toml").write_text(
+        'min-severity = "error"\n[severity]\nRB101 = "error"\n', encoding="utf-8"
+    )
+    code, output = invoke(["check", "runbooks"], tree)
+    assert code == 1
+    assert "RB101 dynamic-asset-name:" in output and "[error]" in output
+
+
+def test_bad_severity_threshold_in_configuration(tree: Path) -> None:
+    (tree / ".runbook-analyzer.toml").write_text('min-severity = "fatal"\n', encoding="utf-8")
+    code, output = invoke(["check", "runbooks"], tree)
+    assert code == 2
+    assert "min-severity must be one of error, warning, info, not 'fatal'" in output
+
+
+@pytest.mark.parametrize(
+    "selectors", [["ALL"], ["all"], ["RB1"], ["RB101"], ["dynamic-asset-name"]]
+)
+def test_per_file_ignores_take_every_selector_ignore_takes(
+    tree: Path, selectors: list[str]
+) -> None:
+    (tree / "runbooks" / "Also.ps1").write_text(WARNING_RUNBOOK, encoding="utf-8")
+    (tree / ".runbook-analyzer.toml").write_text(
+        f'[per-file-ignores]\n"runbooks/Warn.ps1" = {json.dumps(selectors)}\n', encoding="utf-8"
+    )
+    code, output = invoke(["check", "runbooks", "--no-source"], tree)
+    assert code == 1
+    assert "runbooks/Warn.ps1" not in output
+    assert "runbooks/Also.ps1:2:37: RB101" in output  # other files keep their findings
+
+
+def test_per_file_ignores_unknown_selector_is_an_error(tree: Path) -> None:
+    (tree / ".runbook-analyzer.toml").write_text(
+        '[per-file-ignores]\n"runbooks/*" = ["EVERYTHING"]\n', encoding="utf-8"
+    )
+    code, output = invoke(["check", "runbooks"], tree)
+    assert code == 2
+    assert "unknown rule 'EVERYTHING' in per-file-ignores" in output
+
+
+def test_inventory_command_names_the_path_as_typed(tmp_path: Path) -> None:
+    code, output = invoke(["inventory", "nonexistent"], tmp_path)
+    assert code == 2
+    assert output.strip() == "runbook-analyzer: error: nonexistent: no such file or directory"
+
+
+def test_missing_inventory_from_configuration_names_the_file(tree: Path) -> None:
+    (tree / ".runbook-analyzer.toml").write_text('inventory = ["infra"]\n', encoding="utf-8")
+    code, output = invoke(["check", "runbooks"], tree)
+    assert code == 2
+    assert "--inventory" not in output
+    assert ".runbook-analyzer.toml: inventory path " in output
+    assert "infra: no such file or directory" in output
+
+
+@pytest.mark.parametrize("code", [r.code for r in load_rules()])
+def test_explain_hides_the_test_markers(code: str) -> None:
+    exit_code, output = invoke(["explain", code], ROOT)
+    assert exit_code == 0
+    assert "expect:" not in output
+
+
+def test_explain_keeps_the_example_lines() -> None:
+    """Only the marker goes: the code line it was on is still shown."""
+    _, output = invoke(["explain", "RB401"], ROOT)
+    assert "workflow Stop-Lab {\n" in output
+    assert any(f.expected for e in examples(RULES["RB401"]) for f in e.files)

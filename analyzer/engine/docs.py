@@ -16,6 +16,7 @@ REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead
 _FENCE = re.compile(r"^```(\w*)\s*$")
 _FILE_MARKER = re.compile(r"^#\s*file:\s*(\S+)\s*$")
 _EXPECT = re.compile(r"(?:#|//)\s*expect:\s*([A-Z]{1,4}\d{3}(?:\s*,\s*[A-Z]{1,4}\d{3})*)")
+_EXPECT_MARKER = re.compile(r"[ \t]*" + _EXPECT.pattern)
 _EXTENSIONS = {"powershell": ".ps1", "python": ".py"}
 
 
@@ -36,6 +37,15 @@ class Example:
     @property
     def runnable(self) -> bool:
         return self.language in _EXTENSIONS
+
+
+def for_users(rule: type[Rule]) -> str:
+    """The documentation as ``explain`` prints it: the docstring without the
+    ``# expect:`` markers, which are there for the tests, not for the reader."""
+    return "\n".join(
+        _EXPECT_MARKER.sub("", line).rstrip() if _EXPECT.search(line) else line
+        for line in rule.documentation().splitlines()
+    )
 
 
 def sections(rule: type[Rule]) -> dict[str, str]:

@@ -12,6 +12,7 @@ import re
 import sys
 from pathlib import Path
 
+from analyzer.engine.filters import selector_matches
 from analyzer.engine.rule import Rule
 
 _CODE = re.compile(r"^[A-Z]{1,4}\d{3}$")
@@ -100,10 +101,7 @@ def select_rules(
     """Apply ``--select``/``--ignore``: codes, code prefixes (``RB1``) or rule names."""
 
     def matches(rule: type[Rule], selector: str) -> bool:
-        key = selector.strip()
-        if key.upper() == "ALL":
-            return True
-        return rule.code.startswith(key.upper()) or rule.name == key.lower()
+        return selector_matches(rule.code, rule.name, selector)
 
     for selector in (*select, *ignore):
         if not any(matches(rule, selector) for rule in rules):

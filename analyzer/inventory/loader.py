@@ -35,7 +35,12 @@ INVENTORY_SUFFIXES = (".json", ".jsonc", ".bicep", ".tf")
 
 
 class InventoryPathError(Exception):
-    """An explicit ``--inventory`` path does not exist (a usage error, exit 2)."""
+    """An inventory path does not exist (a usage error, exit 2). The message names the
+    path as given; the caller says where it was given (an option, a config key)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path}: no such file or directory")
+        self.path = path
 
 
 @dataclass
@@ -150,7 +155,7 @@ def _walk(paths: list[str], cwd: Path) -> tuple[list[Path], list[Path]]:
         if not path.is_absolute():
             path = cwd / path
         if not path.exists():
-            raise InventoryPathError(f"--inventory {raw}: no such file or directory")
+            raise InventoryPathError(raw)
         if path.is_file():
             explicit.append(path)
             continue
@@ -226,6 +231,7 @@ def load_inventory(paths: list[str], cwd: Path | None = None) -> Inventory:
     )
     inventory = Inventory()
     inventory.add(LoadResult(problems=problems))
+    inventory.files = sorted({f.path for f in files} | {p.path for p in problems})
     for file in files:
         if file.format == "arm-parameters":
             continue

@@ -198,6 +198,8 @@ class Inventory:
         self.coverage: list[Coverage] = []
         self.secrets: list[SecretLiteral] = []
         self.problems: list[InventoryProblem] = []
+        #: Every inventory file read or tried (reports count them as checked).
+        self.files: list[str] = []
         for result in results or []:
             self.add(result)
 

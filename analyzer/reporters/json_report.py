@@ -7,6 +7,7 @@ exclusive end); graphical runbooks have ``line: null`` and the activity instead.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from analyzer import __version__
@@ -48,7 +49,13 @@ def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
     }
 
 
-def render(result: AnalysisResult, diagnostics: list[Diagnostic], show_source: bool = True) -> str:
+def render(
+    result: AnalysisResult,
+    diagnostics: list[Diagnostic],
+    show_source: bool = True,
+    hidden: Sequence[tuple[str, int]] = (),
+) -> str:
+    """The report of ``diagnostics`` (what is shown); the summary counts only those."""
     counts = severity_counts(diagnostics)
     document = {
         "version": REPORT_VERSION,

@@ -3,6 +3,7 @@ source line with a caret under the exact token, and one help line."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from analyzer.reporters.common import neutralise, plural, severity_counts, source_lines
@@ -46,7 +47,12 @@ def _snippet(diagnostic: Diagnostic, lines: list[str]) -> list[str]:
     ]
 
 
-def render(result: AnalysisResult, diagnostics: list[Diagnostic], show_source: bool = True) -> str:
+def render(
+    result: AnalysisResult,
+    diagnostics: list[Diagnostic],
+    show_source: bool = True,
+    hidden: Sequence[tuple[str, int]] = (),
+) -> str:
     texts = {file.path: file.text for file in result.files}
     cache: dict[str, list[str]] = {}
     out: list[str] = []
@@ -69,15 +75,39 @@ def render(result: AnalysisResult, diagnostics: list[Diagnostic], show_source: b
         if diagnostic.help:
             out.append(f"{gutter} = help: {neutralise(diagnostic.help)}")
         out.append("")
-    counts = severity_counts(diagnostics)
-    files = len(result.files)
+    out.append(summary(result, diagnostics, hidden))
+    return "\n".join(out) + "\n"
+
+
+def summary(
+    result: AnalysisResult, diagnostics: list[Diagnostic], hidden: Sequence[tuple[str, int]] = ()
+) -> str:
+    """The last line: what was found where, out of what was checked, and what is not shown.
+
+    Inventory files are checked too and findings can point at them, so they count among
+    the files checked (named separately, since "files" alone means runbook sources).
+    """
+    sources = {file.path for file in result.files}
+    inventory = result.workspace.inventory
+    inventory_files = set(inventory.files if inventory is not None else ()) - sources
+    affected = {d.path for d in diagnostics if d.path}
+    checked = len(sources | inventory_files | affected)
+    breakdown = ""
+    if inventory_files:
+        breakdown = (
+            f" ({plural(len(sources), 'source file')}, "
+            f"{plural(len(inventory_files), 'inventory file')})"
+        )
     if diagnostics:
+        counts = severity_counts(diagnostics)
         parts = [plural(counts[s], s) for s in ("error", "warning", "info") if counts[s]]
-        affected = len({d.path for d in diagnostics})
-        out.append(
+        line = (
             f"Found {plural(len(diagnostics), 'finding')} ({', '.join(parts)}) in "
-            f"{plural(affected, 'file')} of {files} checked."
+            f"{plural(len(affected), 'file')} of {checked} checked{breakdown}"
         )
     else:
-        out.append(f"No findings in {plural(files, 'file')}.")
-    return "\n".join(out) + "\n"
+        line = f"No findings in {plural(checked, 'file')}{breakdown}"
+    not_shown = [f"{plural(count, 'finding')} {what}" for what, count in hidden if count]
+    if not_shown:
+        line += f"; not shown: {', '.join(not_shown)}"
+    return line + "."
