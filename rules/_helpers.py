@@ -63,19 +63,6 @@ def lookup_references(
         yield file, ref, name, workspace.account_of(file)
 
 
-#: Cmdlets that enumerate Automation accounts: a file that calls one manages accounts
-#: from outside (an audit or migration script), it is not a runbook reading its assets.
-_ACCOUNT_ENUMERATION = frozenset(
-    {"get-azautomationaccount", "get-azurermautomationaccount", "get-azureautomationaccount"}
-)
-
-
-def is_management_script(file: FileFacts) -> bool:
-    """Management cmdlets are legitimate in scripts that run outside jobs
-    (azure-automation.md §5); such scripts enumerate accounts."""
-    return any(command.name.lower() in _ACCOUNT_ENUMERATION for command in file.commands)
-
-
 class ProblemRule(Rule):
     """A rule that reports the problems frontends and inventory loaders recorded under
     its code (RB901, RB902, RB904, RB906, RB907): the finding is the problem, as recorded,

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from fnmatch import fnmatchcase
+from typing import Any
 
-from analyzer.rules._helpers import callee_span, is_management_script
+from analyzer.rules._helpers import callee_span
 
+from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
-from analyzer.frontends.powershell.cmdlets import INTERNAL_EQUIVALENT
-from analyzer.model.diagnostic import Diagnostic
-from analyzer.model.facts import FileFacts
+from analyzer.model.diagnostic import Diagnostic, Related
+from analyzer.model.facts import AssetRef, FileFacts
+from analyzer.model.span import Span
 
 
 class ManagementCmdletInRunbook(Rule):
@@ -16,30 +19,44 @@ class ManagementCmdletInRunbook(Rule):
     ## What it does
     Reports `Get-AzAutomationConnection`, `Get-AzureRmAutomationConnection` and their
     Variable, Credential and Certificate siblings (and the classic `Get-AzureAutomation*`
-    forms) called with `-Name` inside a runbook or DSC configuration.
+    forms) in a runbook or DSC configuration **when the result is used as the asset's
+    value**: a connection field read (`$c.TenantId`), a credential's password
+    (`$cred.GetNetworkCredential()`, `-Credential $cred`), a certificate's key, or the
+    `.Value` of a variable.
+
+    It stays silent on deliberate management use: existence checks
+    (`$null = Get-AzAutomationVariable …`, `if (-not (Get-Az… ))`), metadata reads
+    (`.Description`, `.CreationTime`, `.FieldDefinitionValues`, `.Thumbprint`, …), reads
+    from another account (an `-AutomationAccountName` that is not a constant, such as a
+    loop over accounts), enumerations without `-Name`, and admin scripts that never run as
+    a job (interactive sign-in, `Read-Host`, `Out-GridView`, `#Requires
+    -RunAsAdministrator`, enumeration of Automation accounts).
 
     ## Why is this bad?
     The management cmdlets return the asset's *metadata*: a connection object without
-    usable field values, a variable whose encrypted value is `$null`, a credential without
-    its password. They also need a sign-in, a resource group and an account name. Inside a
-    job the internal cmdlets (`Get-AutomationConnection` and friends) return the values
-    and need nothing. Calls without `-Name` enumerate assets; that is legitimate in audit
-    runbooks and is not reported, and neither are files that enumerate Automation accounts
-    (`Get-AzAutomationAccount`): those are management scripts that run outside jobs.
+    its fields, a credential without its password, a certificate without its key, and a
+    variable whose value is `$null` when it is encrypted. They also need a sign-in with
+    rights on the account. Inside a job the internal cmdlets (`Get-AutomationConnection`
+    and friends) return the values and need nothing. The `.Value` of an unencrypted
+    variable does work, so that case is an info: the internal cmdlet is simpler and also
+    works once the variable is encrypted.
 
     ## Example
     ```powershell
+    Connect-AzAccount -Identity | Out-Null
     $conn = Get-AzAutomationConnection -ResourceGroupName 'rg' -AutomationAccountName 'aa' -Name 'OpsConnection'  # expect: RB103
+    Connect-AzAccount -ServicePrincipal -Tenant $conn.TenantId -ApplicationId $conn.ApplicationId -CertificateThumbprint $conn.CertificateThumbprint
     ```
 
     ## Use instead
     ```powershell
     $conn = Get-AutomationConnection -Name 'OpsConnection'
+    Connect-AzAccount -ServicePrincipal -Tenant $conn.TenantId -ApplicationId $conn.ApplicationId -CertificateThumbprint $conn.CertificateThumbprint
     ```
 
     ## Fix safety
-    Detection only for now; the fix to the internal cmdlet is planned as safe where the
-    arguments are only `-ResourceGroupName`, `-AutomationAccountName` and `-Name`.
+    No automatic fix: for variables the internal cmdlet returns the value itself, so a
+    `.Value` after it must go too.
 
     ## References
     - learn.microsoft.com azure/automation/automation-connections
@@ -53,22 +70,110 @@ class ManagementCmdletInRunbook(Rule):
     tags = ("correctness",)
 
     def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
-        if file.runbook is None or not file.runbook.is_runbook or is_management_script(file):
+        if file.runbook is None or not file.runbook.runs_as_job:
             return
-        for ref in file.refs:
-            if ref.operation != "management" or ref.name is None or "enumeration" in ref.tags:
+        results = platform()["management-results"]
+        generic = {m.lower() for m in platform()["object-members"]["generic"]}
+        evidence: dict[int, list[tuple[str, Span | None]]] = {}
+        for use in file.result_uses:
+            ref = file.refs[use.ref]
+            if ref.operation != "management":
                 continue
-            internal = INTERNAL_EQUIVALENT[ref.kind]
-            where = (
-                "a DSC configuration" if file.runbook.kind == "dsc-configuration" else "a runbook"
-            )
-            shown = ref.name.literal or ref.name.resolved
-            argument = f" -Name '{shown}'" if shown else ""
-            yield self.diagnostic(
+            shown = _value_use(use.how, use.member, use.parameter, results[ref.kind], generic)
+            if shown is not None:
+                evidence.setdefault(use.ref, []).append((shown, use.span))
+        for field_use in file.field_uses:  # graphical: activity outputs read by path
+            ref = file.refs[field_use.ref]
+            if ref.operation == "management":
+                shown = _value_use("member", field_use.field, None, results[ref.kind], generic)
+                if shown is not None:
+                    evidence.setdefault(field_use.ref, []).append((shown, field_use.span))
+        for index, ref in enumerate(file.refs):
+            uses = evidence.get(index)
+            if not uses or ref.name is None or {"enumeration", "whatif"} & ref.tags:
+                continue
+            if ref.account is not None and ref.account.effective is None:
+                continue  # another account's asset: the internal cmdlet cannot read it
+            yield self._finding(file, ref, uses, results[ref.kind]["internal"], context)
+
+    def _finding(
+        self,
+        file: FileFacts,
+        ref: AssetRef,
+        uses: list[tuple[str, Span | None]],
+        internal: str,
+        context: RuleContext,
+    ) -> Diagnostic:
+        name = ref.name.effective if ref.name is not None else None
+        argument = f" -Name '{name}'" if name else ""
+        members = sorted({shown for shown, _ in uses}, key=[s for s, _ in uses].index)
+        read = ", ".join(members[:3]) + (" …" if len(members) > 3 else "")
+        severity = None
+        if ref.kind == "connection":
+            message = f"{ref.callee} returns metadata without the connection's fields, but the runbook reads {read}"
+            help = f"use `{internal}{argument}`: inside the job it returns the fields"
+        elif ref.kind == "credential":
+            message = f"{ref.callee} returns the credential without its password, but it is used as a credential ({read})"
+            help = f"use `{internal}{argument}`: inside the job it returns a PSCredential"
+        elif ref.kind == "certificate":
+            message = f"{ref.callee} returns the certificate's metadata, but it is used as a certificate ({read})"
+            help = f"use `{internal}{argument}`: inside the job it returns the certificate"
+        elif self._encrypted(file, ref, context):
+            message = f'{ref.callee} returns $null as the value of encrypted variable "{name}", and .Value is read'
+            help = f"use `{internal}{argument}` and drop .Value: it returns the decrypted value"
+        else:
+            message = f"{ref.callee} reads the variable through the management API; inside a runbook {internal} returns its value"
+            help = f"use `{internal}{argument}` and drop .Value: it returns the value itself, without a sign-in"
+            severity = "info"
+        related = tuple(
+            Related(
                 file.path,
-                callee_span(ref.span, ref.callee) if ref.logical is None else ref.span,
-                f"{ref.callee} returns the {ref.kind}'s metadata, not its value; "
-                f"inside {where} use {internal}",
-                help=f"replace it with `{internal}{argument}`",
-                logical=ref.logical,
+                span,
+                f"{shown} here" if shown.startswith("passed") else f"{shown} is read here",
             )
+            for shown, span in uses
+            if span
+        )
+        return self.diagnostic(
+            file.path,
+            callee_span(ref.span, ref.callee) if ref.logical is None else ref.span,
+            message,
+            help=help,
+            logical=ref.logical,
+            related=related,
+            severity=severity,  # type: ignore[arg-type]
+        )
+
+    @staticmethod
+    def _encrypted(file: FileFacts, ref: AssetRef, context: RuleContext) -> bool:
+        """The inventory declares the variable encrypted (its management value is $null)."""
+        workspace = context.workspace
+        name = ref.name.effective if ref.name is not None else None
+        if workspace.inventory is None or name is None:
+            return False
+        assets = workspace.inventory.lookup("variable", name, workspace.account_of(file))
+        return any(d.encrypted for asset in assets for d in asset.declarations)
+
+
+def _value_use(
+    how: str,
+    member: str | None,
+    parameter: str | None,
+    result: dict[str, Any],
+    generic: set[str],
+) -> str | None:
+    """How a use reads the asset's value (for the message), or None for metadata use."""
+    if how == "member" and member is not None:
+        lowered = member.lower()
+        if lowered in {m.lower() for m in result["metadata"]} or lowered in generic:
+            return None
+        if lowered in {m.lower() for m in result.get("value", ())} or result.get(
+            "any-other-member-is-value"
+        ):
+            return f".{member}"
+        return None
+    if how == "passed" and parameter is not None:
+        patterns = result.get("value-parameters", ())
+        if any(fnmatchcase(parameter.lower(), p.lower()) for p in patterns):
+            return f"passed as -{parameter}"
+    return None

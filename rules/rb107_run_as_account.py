@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.rules._helpers import is_management_script
-
 from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.model.diagnostic import Diagnostic
@@ -74,7 +72,7 @@ class RunAsAccount(Rule):
             )
         else:
             help = "sign in with the Automation account's managed identity: Connect-AzAccount -Identity"
-        management = is_management_script(file)
+        management = file.runbook is not None and not file.runbook.runs_as_job
         for index, ref in enumerate(file.refs):
             if ref.name is None or "whatif" in ref.tags:
                 continue

@@ -9,6 +9,7 @@ the file (RB902, RB901, RB906) so the rest of the run stands.
 from __future__ import annotations
 
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 from analyzer.discovery import SourceFile
@@ -50,15 +51,7 @@ def analyze_text(path: str, text: str, language: str) -> FileFacts:
     is_runbook = True
     if path.lower().endswith(".psm1"):
         kind, is_runbook = "powershell-module", False
-    facts.runbook = Runbook(
-        name=_runbook_name(path),
-        kind=kind,
-        language=runbook.language,
-        is_runbook=is_runbook,
-        declarations=runbook.declarations,
-        parameters=runbook.parameters,
-        local_commands=runbook.local_commands,
-    )
+    facts.runbook = replace(runbook, name=_runbook_name(path), kind=kind, is_runbook=is_runbook)
     if mismatch is not None:
         facts.problems.insert(0, mismatch)
     return facts

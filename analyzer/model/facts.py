@@ -60,7 +60,8 @@ class AssetRef:
     all assets, not a lookup). ``tags`` carries flags rules care about: ``positional``,
     ``whatif``, ``enumeration``, ``unimported`` (Python call without the import),
     ``workflow``, ``inlinescript``, ``fallback`` (found by the text scan of an unparsable
-    region).
+    region), ``unknown-value`` (a graphical name bound by a value class the analyzer does
+    not know: neither literal nor dynamic as far as it can tell; RB907 notes it).
     """
 
     kind: AssetKind
@@ -70,6 +71,9 @@ class AssetRef:
     span: Span | None
     logical: LogicalLocation | None = None
     tags: frozenset[str] = frozenset()
+    #: The Automation account a management cmdlet reads from (``-AutomationAccountName``);
+    #: None for the internal cmdlets, which always read the job's own account.
+    account: NameValue | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +119,30 @@ class FieldUse:
     logical: LogicalLocation | None = None
 
 
+ResultUseKind = Literal["member", "discarded", "tested", "passed", "output"]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultUse:
+    """How the result of a lookup is used: what tells "the internal cmdlet was meant"
+    (the result read as the asset's value) from deliberate metadata use.
+
+    ``ref`` indexes the file's ``refs``. ``how`` is ``member`` (``$r.Name``, ``$r['X']``,
+    ``$r.GetNetworkCredential()``: ``member`` names it), ``discarded`` (``$null = …``,
+    ``| Out-Null``, ``[void]``), ``tested`` (only in a condition: an existence check),
+    ``passed`` (an argument of ``command``, bound to ``parameter`` when named) or
+    ``output`` (written to the pipeline).
+    """
+
+    ref: int
+    how: ResultUseKind
+    span: Span | None
+    member: str | None = None
+    command: str | None = None
+    parameter: str | None = None
+    logical: LogicalLocation | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectionDefinition:
     """A connection created in code (``New-AzAutomationConnection``) with what is known
@@ -123,6 +151,22 @@ class ConnectionDefinition:
     name: NameValue | None
     connection_type: str | None
     fields: tuple[str, ...] | None
+    span: Span | None
+    logical: LogicalLocation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunbookDefinition:
+    """A runbook the file itself creates, imports or publishes in an Automation account
+    (``Import-AzAutomationRunbook -Path $file``, ``New-AzAutomationRunbook -Name X``,
+    ``Publish-AzAutomationRunbook -Name X``): a later call of that name is satisfied.
+
+    ``name`` is ``-Name``, or for an import without it the ``-Path`` file's stem (then
+    ``resolved``, with the path as the expression). Only a literal or resolved name counts.
+    """
+
+    callee: str
+    name: NameValue
     span: Span | None
     logical: LogicalLocation | None = None
 
@@ -139,7 +183,7 @@ class Import:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Trouble reading or parsing a file; becomes RB901, RB902 or RB904."""
+    """Trouble reading or parsing a file; becomes RB901, RB902, RB904 or RB907."""
 
     code: str
     message: str
@@ -186,6 +230,14 @@ class Runbook:
     #: Functions, workflows and configurations the file defines; a bare call to one of
     #: these is a local call, never a child runbook.
     local_commands: frozenset[str] = frozenset()
+    #: Why the file is an admin script someone runs by hand rather than a runbook that
+    #: runs as a job (``Read-Host at line 12``); empty when nothing says so.
+    interactive: tuple[str, ...] = ()
+
+    @property
+    def runs_as_job(self) -> bool:
+        """Premise of the rules about job behaviour (RB103, RB107 on management calls)."""
+        return self.is_runbook and not self.interactive
 
 
 @dataclass(slots=True)
@@ -201,7 +253,10 @@ class FileFacts:
     candidate_calls: list[RunbookCall] = field(default_factory=list)
     commands: list[CommandUse] = field(default_factory=list)
     field_uses: list[FieldUse] = field(default_factory=list)
+    result_uses: list[ResultUse] = field(default_factory=list)
     imports: list[Import] = field(default_factory=list)
     parameter_uses: list[ParameterUse] = field(default_factory=list)
     connection_definitions: list[ConnectionDefinition] = field(default_factory=list)
+    #: Runbooks the file creates, imports or publishes (deployment scripts).
+    runbook_definitions: list[RunbookDefinition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)

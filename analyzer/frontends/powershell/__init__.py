@@ -23,6 +23,8 @@ The package follows the seams of the work:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from analyzer.frontends.powershell.commands import Commands
 from analyzer.frontends.powershell.problems import syntax_problems
 from analyzer.frontends.powershell.recovery import fallback_lookups
@@ -98,6 +100,7 @@ def extract(path: str, text: str) -> FileFacts:
         declarations=tuple(structure.declarations),
         parameters=structure.parameters(),
         local_commands=frozenset(structure.local_commands),
+        interactive=(*structure.requires_administrator(text), *commands.interactive),
     )
     _sort_facts(facts)
     return facts
@@ -116,6 +119,9 @@ def _sort_facts(facts: FileFacts) -> None:
     facts.field_uses = sorted(
         (FieldUse(remap[f.ref], f.field, f.span, f.logical) for f in facts.field_uses),
         key=key,
+    )
+    facts.result_uses = sorted(
+        (replace(use, ref=remap[use.ref]) for use in facts.result_uses), key=key
     )
     facts.calls.sort(key=key)
     facts.candidate_calls.sort(key=key)

@@ -24,8 +24,9 @@ class ParamSpec:
 class CmdletSpec:
     """What a cmdlet means to the analyzer.
 
-    ``role`` is ``asset`` (a lookup or write of ``kind``) or ``start`` (starts a child
-    runbook). ``name_param`` is the parameter that names the asset or runbook.
+    ``role`` is ``asset`` (a lookup or write of ``kind``), ``start`` (starts a child
+    runbook), ``define`` (creates a connection) or ``create`` (creates, imports or
+    publishes a runbook). ``name_param`` is the parameter that names the asset or runbook.
     """
 
     name: str
@@ -190,19 +191,87 @@ _SPECS: tuple[CmdletSpec, ...] = (
             ParamSpec("Profile"),
         ),
     ),
+    # Deployment scripts create the runbooks they then start (RunbookDefinition). An
+    # import without -Name names the runbook after the -Path file's stem.
+    *(
+        CmdletSpec(
+            f"Import-{prefix}AutomationRunbook",
+            "create",
+            None,
+            None,
+            (
+                _RG0,
+                _AA1,
+                ParamSpec("Path", position=2),
+                ParamSpec("Name", aliases=("RunbookName",)),
+                ParamSpec("Type"),
+                ParamSpec("Description"),
+                ParamSpec("Tags", aliases=("Tag",)),
+                ParamSpec("LogProgress"),
+                ParamSpec("LogVerbose"),
+                ParamSpec("Published", switch=True),
+                ParamSpec("Force", switch=True),
+                _AZ_DEFAULT_PROFILE,
+            ),
+        )
+        for prefix in ("Az", "AzureRm")
+    ),
+    *(
+        CmdletSpec(
+            f"{verb}-{prefix}AutomationRunbook",
+            "create",
+            None,
+            None,
+            (
+                _RG0,
+                _AA1,
+                ParamSpec("Name", position=2, aliases=("RunbookName",)),
+                ParamSpec("Type"),
+                ParamSpec("Description"),
+                ParamSpec("Tags", aliases=("Tag",)),
+                ParamSpec("LogProgress"),
+                ParamSpec("LogVerbose"),
+                _AZ_DEFAULT_PROFILE,
+            ),
+        )
+        for verb in ("New", "Publish")
+        for prefix in ("Az", "AzureRm")
+    ),
+    *(
+        CmdletSpec(
+            f"{verb}-AzureAutomationRunbook",
+            "create",
+            None,
+            None,
+            (
+                ParamSpec("AutomationAccountName", position=0),
+                ParamSpec("Name", position=1, aliases=("RunbookName",)),
+                ParamSpec("Path"),
+                ParamSpec("Description"),
+                ParamSpec("Tags"),
+                ParamSpec("Profile"),
+            ),
+        )
+        for verb in ("New", "Publish")
+    ),
+)
+
+#: ``Join-Path`` as deployment scripts build a child's file name (``-Path`` of an import).
+JOIN_PATH = CmdletSpec(
+    "Join-Path",
+    "path",
+    None,
+    None,
+    (
+        ParamSpec("Path", position=0),
+        ParamSpec("ChildPath", position=1),
+        ParamSpec("AdditionalChildPath", position=2),
+        ParamSpec("Resolve", switch=True),
+    ),
 )
 
 #: Lower-cased cmdlet name → spec. PowerShell command names are case-insensitive.
 CMDLETS: dict[str, CmdletSpec] = {spec.name.lower(): spec for spec in _SPECS}
-
-#: Internal cmdlet a management cmdlet is usually confused with (RB103's suggestion).
-INTERNAL_EQUIVALENT: dict[str, str] = {
-    "connection": "Get-AutomationConnection",
-    "variable": "Get-AutomationVariable",
-    "credential": "Get-AutomationPSCredential",
-    "certificate": "Get-AutomationCertificate",
-}
-
 
 @dataclass(slots=True)
 class Binding:

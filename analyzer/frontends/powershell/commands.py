@@ -12,8 +12,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from analyzer.data import platform
 from analyzer.frontends.powershell import lexical
-from analyzer.frontends.powershell.cmdlets import CMDLETS, Binding, CmdletSpec, Element, bind
+from analyzer.frontends.powershell.cmdlets import (
+    CMDLETS,
+    JOIN_PATH,
+    Binding,
+    CmdletSpec,
+    Element,
+    bind,
+)
 from analyzer.frontends.powershell.nodes import command_name, hash_literal, unwrap, variable_key
 from analyzer.model.facts import (
     AssetRef,
@@ -22,6 +30,7 @@ from analyzer.model.facts import (
     FileFacts,
     NameValue,
     RunbookCall,
+    RunbookDefinition,
 )
 
 if TYPE_CHECKING:
@@ -30,9 +39,30 @@ if TYPE_CHECKING:
     from analyzer.frontends.powershell.resolution import Resolver
     from analyzer.frontends.powershell.scopes import Scope, Scopes
     from analyzer.frontends.powershell.text import ParsedText
+    from analyzer.model.span import Span
 
 _BARE_NAME = re.compile(r"[A-Za-z_][\w-]*")
 _INLINE_SCRIPT = re.compile(r"(?i)(?:^|[\\/])([^\\/]+)\.ps1$")
+#: A runbook file at the end of a path; its stem is the runbook's name (letters, digits,
+#: ``-`` and ``_``). ``_RUNBOOK_FILE_TAIL`` needs the separator: in ``"$dir\Child.ps1"``
+#: the variable is only the folder, in ``"$prefix-Child.ps1"`` it is part of the name.
+_RUNBOOK_FILE = re.compile(r"(?i)(?:^|[\\/])([A-Za-z0-9_-]+)\.(?:ps1|py|graphrunbook)$")
+_RUNBOOK_FILE_TAIL = re.compile(r"(?i)[\\/]([A-Za-z0-9_-]+)\.(?:ps1|py|graphrunbook)$")
+
+
+class _AdminCommands:
+    """The commands that show a file is run by hand (platform data, ``[admin-scripts]``)."""
+
+    def __init__(self) -> None:
+        data = platform()["admin-scripts"]
+        self.sign_ins = frozenset(n.lower() for n in data["sign-in-cmdlets"])
+        self.non_interactive = frozenset(n.lower() for n in data["non-interactive-sign-in"])
+        self.enumerations = frozenset(n.lower() for n in data["account-enumeration"])
+        prompts = frozenset(n.lower() for n in data["prompts"])
+        self.signals = self.sign_ins | self.enumerations | prompts
+
+
+_ADMIN = _AdminCommands()
 
 
 class Commands:
@@ -54,6 +84,8 @@ class Commands:
         self.command_nodes: dict[int, Node] = {}
         self._parameters_by_elements: dict[int, list[str]] = {}
         self.workflow_ranges: list[tuple[int, int]] = []
+        #: Evidence that the file is an admin script run by hand (Runbook.interactive).
+        self.interactive: list[str] = []
         self.inlinescript_ranges: list[tuple[int, int]] = []
 
     def _elements(self, container: Node | None, start: int = 0) -> list[Element]:
@@ -99,6 +131,32 @@ class Commands:
             colon_pending = False
             out.append(Element("arg", text, child))
         return out
+
+    def _admin_signal(
+        self,
+        lowered: str,
+        name: str,
+        name_node: Node,
+        parameters: tuple[str, ...],
+        elements_node: Node | None,
+    ) -> None:
+        """Record why the file is run by hand: a prompt, an interactive sign-in, an
+        enumeration of Automation accounts."""
+        line = name_node.start_point[0] + 1
+        if lowered in _ADMIN.sign_ins:
+            if any(p.lower() in _ADMIN.non_interactive for p in parameters) or any(
+                e.type == "splat" for e in self._elements(elements_node)
+            ):
+                return
+            self.interactive.append(f"interactive {name} (line {line})")
+        elif lowered in _ADMIN.enumerations:
+            self.interactive.append(f"{name} enumerates Automation accounts (line {line})")
+        else:
+            self.interactive.append(f"{name} needs a console (line {line})")
+
+    def elements_of(self, command: Node) -> list[Element]:
+        """The arguments of any command, tokenised as for the known cmdlets."""
+        return self._elements(command.child_by_field_name("command_elements"))
 
     def _splat_elements(self, splat: Element, scope: Scope) -> list[Element] | None:
         """Parameters from ``@name`` when ``$name`` is one hashtable literal in scope."""
@@ -174,9 +232,10 @@ class Commands:
             return
         # Ordinary commands are the vast majority: record them without binding arguments
         # or working out scopes.
-        self.facts.commands.append(
-            CommandUse(name, self._parameter_names(elements_node), self.source.span(name_node))
-        )
+        parameters = self._parameter_names(elements_node)
+        self.facts.commands.append(CommandUse(name, parameters, self.source.span(name_node)))
+        if lowered in _ADMIN.signals:
+            self._admin_signal(lowered, name, name_node, parameters, elements_node)
         if self._inline_child(raw_name, name, name_node, command):
             return
         if elements_node is not None and self._starts_with_equals(elements_node):
@@ -196,9 +255,23 @@ class Commands:
                     "bare",
                     NameValue(name, None, None, self.source.span(name_node)),
                     self.source.span(name_node),
-                    tags=frozenset({"workflow"}),
+                    tags=frozenset({"workflow", "scriptblock"})
+                    if self._in_script_block_argument(command)
+                    else frozenset({"workflow"}),
                 )
             )
+
+    @staticmethod
+    def _in_script_block_argument(command: Node) -> bool:
+        """Inside a ``{ … }`` handed to a command (``Invoke-Command -ScriptBlock``,
+        ``ForEach-Object``): PowerShell script run by an activity, not workflow code that
+        binds its inline children when the workflow is published."""
+        node = command.parent
+        while node is not None and node.type != "function_statement":
+            if node.type == "script_block_expression":
+                return True
+            node = node.parent
+        return False
 
     @staticmethod
     def _inside(node: Node, ranges: list[tuple[int, int]]) -> bool:
@@ -308,6 +381,9 @@ class Commands:
                 span,
             )
         )
+        if spec.role == "create":
+            self._runbook_definition(binding, raw_name, span, scope)
+            return
         tags = [
             t
             for t, on in (("positional", positional), ("whatif", "WhatIf" in binding.switches))
@@ -342,8 +418,68 @@ class Commands:
                 name,
                 span,
                 tags=self._tags(scope, *tags),
+                account=self._account(binding, scope) if spec.operation == "management" else None,
             )
         )
+
+    def _account(self, binding: Binding, scope: Scope) -> NameValue | None:
+        """The ``-AutomationAccountName`` a management cmdlet reads from."""
+        value, _ = binding.get("AutomationAccountName")
+        return self._name_value(value, scope) if value is not None else None  # type: ignore[arg-type]
+
+    def _runbook_definition(
+        self, binding: Binding, raw_name: str, span: Span, scope: Scope
+    ) -> None:
+        """``Import-AzAutomationRunbook`` and friends: the runbook the file creates, named
+        by ``-Name`` or, for an import without it, after the ``-Path`` file's stem."""
+        value, _ = binding.get("Name")
+        name = self._name_value(value, scope) if value is not None else None  # type: ignore[arg-type]
+        if name is None:
+            path, _ = binding.get("Path")
+            if path is None:
+                return
+            expression = self.source.text(path).strip()  # type: ignore[arg-type]
+            stem = self._runbook_file_stem(path, scope)  # type: ignore[arg-type]
+            name = NameValue(None, expression, stem, self.source.span(path))  # type: ignore[arg-type]
+        self.facts.runbook_definitions.append(RunbookDefinition(raw_name, name, span))
+
+    def _runbook_file_stem(self, node: Node, scope: Scope, depth: int = 0) -> str | None:
+        """The stem of the runbook file a path names, when the file name is constant: the
+        whole path resolves, the variables of a string are only its folder
+        (``"$env:TEMP\\Child.ps1"``), or ``Join-Path``'s child path is constant; through
+        a variable assigned once."""
+        constant = self.resolver.resolve(node, scope)
+        if constant is not None:
+            match = _RUNBOOK_FILE.search(constant)
+            return match.group(1) if match else None
+        inner = unwrap(node)
+        if inner.type == "string_literal" and inner.named_child_count == 1:
+            inner = inner.named_children[0]
+        if inner.type == "expandable_string_literal" and inner.named_child_count:
+            tail = self.source.text_between(inner.named_children[-1].end_byte, inner.end_byte)
+            match = _RUNBOOK_FILE_TAIL.search(tail[:-1])
+            return match.group(1) if match else None
+        if inner.type == "command" and depth < 3:
+            name_node = command_name(inner)
+            if name_node is None or self.source.text(name_node).lower() != "join-path":
+                return None
+            elements = self._elements(inner.child_by_field_name("command_elements"))
+            binding = bind(JOIN_PATH, elements)
+            child, _ = binding.get("AdditionalChildPath")
+            if child is None:
+                child, _ = binding.get("ChildPath")
+            if child is None:
+                return None
+            leaf = self.resolver.resolve(child, scope)  # type: ignore[arg-type]
+            match = _RUNBOOK_FILE.search(leaf) if leaf is not None else None
+            return match.group(1) if match else None
+        if inner.type == "variable" and depth < 3:
+            found = self.scopes.defining(variable_key(self.source.text(inner))[1], scope)
+            if found is None or len(found[1]) != 1 or found[1][0].kind != "assignment":
+                return None
+            value = found[1][0].value
+            return self._runbook_file_stem(value, found[0], depth + 1) if value else None
+        return None
 
     def _connection_definition(
         self, binding: Binding, name_node: Node, command: Node, scope: Scope, end: Node | None

@@ -9,6 +9,7 @@ command naming one of them is a local call, never a child runbook nor a cmdlet.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from analyzer.frontends.powershell.nodes import command_name, is_workflow, unwrap
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from analyzer.frontends.powershell.scopes import Scopes
     from analyzer.frontends.powershell.text import ParsedText
 
+_REQUIRES_ADMINISTRATOR = re.compile(r"(?im)^[ \t]*#requires\b[^\n]*-RunAsAdministrator\b")
 _SKIPPED_STATEMENTS = ("comment", "empty_statement", "requires_statement", "using_statement")
 
 
@@ -119,3 +121,12 @@ class Structure:
                 default = literal[0] if literal else self.source.text(definition.value)
             out.append(Parameter(name, default, definition.mandatory))
         return tuple(out)
+
+    @staticmethod
+    def requires_administrator(text: str) -> tuple[str, ...]:
+        """``#Requires -RunAsAdministrator``: a job never runs elevated on a sandbox."""
+        match = _REQUIRES_ADMINISTRATOR.search(text)
+        if match is None:
+            return ()
+        line = text.count("\n", 0, match.start()) + 1
+        return (f"#Requires -RunAsAdministrator (line {line})",)

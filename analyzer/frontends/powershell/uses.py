@@ -1,18 +1,28 @@
-"""How the results of asset lookups are used: which connection fields are read.
+"""How the results of asset lookups are used: members read, discarded, tested, passed on.
 
-Field reads matter only in files that look up a connection, so the member and element
-accesses are queried only for those files; a read is tied to the lookup whose result the
-variable holds at that point (the last assignment before the read in the same scope).
+These facts carry the premise of RB103: a management cmdlet's result read as the asset's
+*value* (``$c.TenantId``, ``$cred.GetNetworkCredential()``) shows the internal cmdlet was
+meant, while ``$null = …``, ``if (Get-X …)`` or a read of ``.Description`` is deliberate
+management use. Connection field reads of internal lookups also become ``FieldUse``
+(RB106, RB107). Accesses and variables are queried only for files that have a lookup.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from analyzer.data import platform
 from analyzer.frontends.powershell import lexical
-from analyzer.frontends.powershell.nodes import WRAPPERS, assignment_target, unwrap, variable_key
+from analyzer.frontends.powershell.nodes import (
+    WRAPPERS,
+    assignment_target,
+    command_name,
+    unwrap,
+    variable_key,
+)
 from analyzer.frontends.treesitter import captures
-from analyzer.model.facts import FieldUse, FileFacts
+from analyzer.model.facts import FieldUse, FileFacts, ResultUse
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -27,41 +37,55 @@ _ACCESS_QUERY = """
 (member_access) @member
 (element_access) @element
 (invocation_expression) @invocation
+(variable) @variable
 """
-
-#: Hashtable and object members that are not connection fields.
-HASHTABLE_MEMBERS = frozenset(
+#: Nodes a value passes through unchanged on its way to what consumes it.
+_TRANSPARENT = frozenset(
     {
-        "keys",
-        "values",
-        "count",
-        "length",
-        "add",
-        "remove",
-        "clear",
-        "clone",
-        "contains",
-        "containskey",
-        "containsvalue",
-        "getenumerator",
-        "gettype",
-        "tostring",
-        "equals",
-        "gethashcode",
-        "psobject",
-        "psbase",
-        "isreadonly",
-        "isfixedsize",
-        "issynchronized",
-        "syncroot",
-        "copyto",
-        "item",
-        "get_item",
+        "pipeline",
+        "pipeline_chain",
+        "parenthesized_expression",
+        "sub_expression",
+        "unary_expression",
+        "statement_list",
     }
 )
+_CONDITIONS = frozenset({"if_statement", "elseif_clause", "while_statement", "do_statement"})
+
+
+@dataclass(slots=True)
+class _Context:
+    how: str
+    span: Span | None
+    member: str | None = None
+    command: str | None = None
+    parameter: str | None = None
+    variable: str | None = None
+
+
+def _next_command(command: Node) -> Node | None:
+    """The command a pipeline element's output flows into (``A | B``: B)."""
+    sibling = command.next_named_sibling
+    while sibling is not None and sibling.type != "command":
+        if sibling.type not in ("comment",):
+            return None
+        sibling = sibling.next_named_sibling
+    return sibling
+
+
+#: Hashtable and object members that are not connection fields.
+HASHTABLE_MEMBERS = frozenset(name.lower() for name in platform()["object-members"]["generic"])
 
 
 class ResultUses:
+    """Ties every read of a lookup's result to the lookup and says how it is used.
+
+    A result is used directly (``(Get-X -Name 'a').Value``, ``$null = Get-X …``,
+    ``if (Get-X …)``, ``Get-X … | Out-Null``) or through the variable it is assigned to;
+    a read of the variable belongs to the last assignment before it in the same scope.
+    Connection field reads of internal lookups additionally become :class:`FieldUse`.
+    """
+
     def __init__(
         self,
         source: ParsedText,
@@ -75,36 +99,159 @@ class ResultUses:
         self.resolver = resolver
         self.commands = commands
         self.facts = facts
-        self._connection_names: set[str] = set()
+        #: Names of variables that some lookup's result is assigned to.
+        self._lookup_names: set[str] = set()
         self._assignment_cache: dict[tuple[int, str], list[tuple[int, int | None]]] = {}
 
     def run(self, root: Node) -> None:
-        self._connection_variables()
-        if not self._connection_names:
+        if not self.commands.ref_of_command:
             return
-        accesses = captures("powershell", _ACCESS_QUERY, root)
-        for kind in ("member", "element", "invocation"):
-            for node in accesses.get(kind, []):
-                self.field_access(node)
-
-    def _connection_variables(self) -> None:
-        """Names of variables that some connection lookup is assigned to."""
         for command_id, index in self.commands.ref_of_command.items():
-            ref = self.facts.refs[index]
-            if ref.kind != "connection" or ref.operation != "get":
-                continue
-            node: Node | None = self.commands.command_nodes[command_id].parent
-            while node is not None and node.type in WRAPPERS:
-                node = node.parent
-            if node is None or node.type != "assignment_expression":
-                continue
-            left = node.named_children[0] if node.named_child_count else None
-            target = assignment_target(left) if left is not None else None
-            if target is not None:
-                self._connection_names.add(variable_key(self.source.text(target))[1])
+            self._direct_use(self.commands.command_nodes[command_id], index)
+        found = captures("powershell", _ACCESS_QUERY, root)
+        for kind in ("member", "element", "invocation"):
+            for node in found.get(kind, []):
+                self.access(node)
+        if self._lookup_names:
+            for node in found.get("variable", []):
+                self._variable_read(node)
+
+    # ------------------------------------------------------------- direct uses
+    def _direct_use(self, command: Node, index: int) -> None:
+        """How the lookup's own output is consumed where the command stands."""
+        context = self._context(command)
+        if context is None:
+            return
+        if context.how == "assigned":
+            if context.variable is not None:
+                self._lookup_names.add(context.variable)
+            return
+        self._record(index, context)
+
+    def _variable_read(self, variable: Node) -> None:
+        text = self.source.text(variable)
+        if variable_key(text)[1] not in self._lookup_names:
+            return
+        parent = variable.parent
+        while parent is not None and parent.type in WRAPPERS:
+            parent = parent.parent
+        if parent is not None and parent.type == "left_assignment_expression":
+            return
+        index = self._lookup_ref(variable)
+        if index is None:
+            return
+        context = self._context(variable)
+        if context is None or context.how == "assigned":
+            return
+        self._record(index, context)
+
+    def _record(self, index: int, context: _Context) -> None:
+        self.facts.result_uses.append(
+            ResultUse(
+                index,
+                context.how,  # type: ignore[arg-type]
+                context.span,
+                member=context.member,
+                command=context.command,
+                parameter=context.parameter,
+            )
+        )
+
+    def _context(self, node: Node) -> _Context | None:
+        """Climb from a value (a lookup command or a variable read) to what consumes it."""
+        current = node
+        while True:
+            parent = current.parent
+            if parent is None:
+                return _Context("output", self.source.span(node))
+            kind = parent.type
+            if kind == "pipeline_chain" and current.type == "command":
+                following = _next_command(current)
+                if following is not None:
+                    return self._piped(following)
+            elif kind in ("member_access", "element_access", "invocation_expression"):
+                if parent.named_child_count and parent.named_children[0] == current:
+                    return None  # a member read: the access query records it
+                return _Context("passed", self.source.span(node))
+            elif kind == "expression_with_unary_operator":
+                return _Context("tested", self.source.span(node))
+            elif kind == "cast_expression":
+                how = (
+                    "discarded"
+                    if self.source.text(parent).lower().startswith("[void]")
+                    else "output"
+                )
+                return _Context(how, self.source.span(node))
+            elif kind == "assignment_value":
+                return self._assigned(parent, node)
+            elif kind in _CONDITIONS or kind in ("comparison_expression", "logical_expression"):
+                if kind in _CONDITIONS and current.type != "pipeline":
+                    return _Context("output", self.source.span(node))
+                return _Context("tested", self.source.span(node))
+            elif kind == "command_elements":
+                return self._argument(parent, current, node)
+            elif kind not in _TRANSPARENT:
+                return _Context("output", self.source.span(node))
+            current = parent
+
+    def _assigned(self, value: Node, node: Node) -> _Context:
+        assignment = value.parent
+        left = assignment.named_children[0] if assignment is not None else None
+        target = assignment_target(left) if left is not None else None
+        if target is None:
+            return _Context("output", self.source.span(node))
+        _, name = variable_key(self.source.text(target))
+        if name == "null":
+            return _Context("discarded", self.source.span(node))
+        return _Context("assigned", self.source.span(node), variable=name)
+
+    def _argument(self, elements: Node, holder: Node, node: Node) -> _Context:
+        """The value is an argument of a command, or a DSC property value
+        (``Password = $cred`` parses as a command ``Password`` with arguments ``= $cred``)."""
+        command = elements.parent
+        name_node = command_name(command) if command is not None else None
+        name = self.source.text(name_node) if name_node is not None else None
+        parameter = None
+        previous = holder.prev_named_sibling
+        while previous is not None and previous.type == "command_argument_sep":
+            previous = previous.prev_named_sibling
+        if previous is not None:
+            parsed = lexical.parameter_name(self.source.text(previous))
+            if parsed is not None:
+                parameter = parsed[0]
+            elif self.source.text(previous) == "=" and name is not None:
+                parameter = name  # the DSC property
+        return _Context("passed", self.source.span(node), command=name, parameter=parameter)
+
+    def _piped(self, following: Node) -> _Context:
+        """``… | Out-Null``, ``… | Select-Object -ExpandProperty Value``, ``… | % Value``."""
+        name_node = command_name(following)
+        name = self.source.text(name_node) if name_node is not None else ""
+        span = self.source.span(following)
+        lowered = name.lower()
+        if lowered == "out-null":
+            return _Context("discarded", span)
+        elements = self.commands.elements_of(following)
+        if lowered in ("select-object", "select"):
+            for position, element in enumerate(elements):
+                if element.type == "param" and "expandproperty".startswith(element.text.lower()):
+                    value = element.value
+                    if value is None and position + 1 < len(elements):
+                        value = elements[position + 1].node
+                    member = self.resolver.literal(value) if value is not None else None  # type: ignore[arg-type]
+                    if member is not None:
+                        return _Context("member", member[1], member=member[0])
+        if lowered in ("foreach-object", "%", "foreach") and elements:
+            first = elements[0]
+            if first.type == "param" and first.text.lower() == "membername" and len(elements) > 1:
+                first = elements[1]
+            member = self.resolver.literal(first.node) if first.type == "arg" else None  # type: ignore[arg-type]
+            if member is not None:
+                return _Context("member", member[1], member=member[0])
+        return _Context("passed", span, command=name)
 
     def _assignments(self, scope: Scope, name: str) -> list[tuple[int, int | None]]:
-        """(position, connection ref or None) of every definition of ``name`` in a scope,
+        """(position, lookup ref or None) of every definition of ``name`` in a scope,
         in program order."""
         key = (scope.node_id, name)
         cached = self._assignment_cache.get(key)
@@ -115,19 +262,17 @@ class ResultUses:
             index = None
             if definition.kind == "assignment" and definition.value is not None:
                 index = self.commands.ref_of_command.get(unwrap(definition.value).id)
-                if index is not None and self.facts.refs[index].kind != "connection":
-                    index = None
             out.append((definition.node.start_byte, index))
         self._assignment_cache[key] = out
         return out
 
-    def _connection_ref(self, variable: Node) -> int | None:
-        """The connection lookup whose result ``variable`` holds where it is read: the
+    def _lookup_ref(self, variable: Node) -> int | None:
+        """The lookup whose result ``variable`` holds where it is read: the
         last assignment before the read in the same scope (a variable can be reused for
         something else later), or, read from an inner scope, the only kind of value the
         variable ever gets."""
         qualifier, name = variable_key(self.source.text(variable))
-        if name not in self._connection_names:
+        if name not in self._lookup_names:
             return None
         here = self.scopes.of(variable)
         start = here.outside_inlinescript() if qualifier == "using" else here
@@ -146,29 +291,38 @@ class ResultUses:
         indexes = {index for _, index in assignments}
         return indexes.pop() if len(indexes) == 1 else None
 
-    def field_access(self, node: Node) -> None:
+    def access(self, node: Node) -> None:
+        """``$r.Member``, ``$r['Key']``, ``$r.Item('Key')``, ``(Get-X …).Member``."""
         if node.named_child_count < 2:
             return
         target = node.named_children[0]
         if target.type == "variable":
-            index = self._connection_ref(target)
+            index = self._lookup_ref(target)
         elif target.type in ("parenthesized_expression", "sub_expression"):
-            # (Get-AutomationConnection -Name 'X').SubscriptionId
             index = self.commands.ref_of_command.get(unwrap(target).id)
-            if index is not None and self.facts.refs[index].kind != "connection":
-                index = None
         else:
             return
         if index is None:
             return
+        read = self._member(node)
+        if read is None:
+            return
+        member, span, keyed = read
+        self.facts.result_uses.append(ResultUse(index, "member", span, member=member))
+        ref = self.facts.refs[index]
+        if ref.kind != "connection" or ref.operation != "get":
+            return
+        if keyed or member.lower() not in HASHTABLE_MEMBERS:
+            self.facts.field_uses.append(FieldUse(index, member, span))
+
+    def _member(self, node: Node) -> tuple[str, Span, bool] | None:
+        """The member or key an access reads, its span, and whether it was a key."""
         if node.type == "element_access":
             key = self.resolver.literal(node.named_children[1])
-            if key is not None:
-                self.facts.field_uses.append(FieldUse(index, key[0], key[1]))
-            return
+            return (key[0], key[1], True) if key is not None else None
         member = next((c for c in node.named_children if c.type == "member_name"), None)
         if member is None:
-            return
+            return None
         member_text = self.source.text(member)
         if member_text.lower() in ("item", "get_item"):
             arguments = next((c for c in node.named_children if c.type == "argument_list"), None)
@@ -183,18 +337,16 @@ class ResultUses:
                 following = holder.next_named_sibling
                 if following is not None and following.type == "argument_list":
                     arguments = following
-            if arguments is None:
-                return
-            key = self._first_argument_literal(arguments)
-            if key is not None:
-                self.facts.field_uses.append(FieldUse(index, key[0], key[1]))
-            return
-        if member_text.lower() in HASHTABLE_MEMBERS:
-            return
+            if arguments is not None:
+                key = self._first_argument_literal(arguments)
+                if key is not None:
+                    return key[0], key[1], True
+            if node.type == "invocation_expression":
+                return None
         quoted = lexical.quoted_literal(member_text)
         if quoted is not None:  # $c."ApplicationId"
             member_text = quoted[0]
-        self.facts.field_uses.append(FieldUse(index, member_text, self.source.span(member)))
+        return member_text, self.source.span(member), False
 
     def _first_argument_literal(self, arguments: Node) -> tuple[str, Span] | None:
         stack = list(arguments.named_children)
