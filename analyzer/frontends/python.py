@@ -112,6 +112,14 @@ def _is_module(dotted: str) -> bool:
     return dotted.lstrip(".").rsplit(".", 1)[-1] == MODULE
 
 
+def _mangle(name: str, class_name: str) -> str:
+    """Python's private name mangling: ``__x`` in class ``C`` is stored as ``_C__x``."""
+    stripped = class_name.lstrip("_")
+    if not stripped or not name.startswith("__") or name.endswith("__"):
+        return name
+    return f"_{stripped}{name}"
+
+
 _PY2_INTEGER = re.compile(r"^(0[0-7]+|\d+)[lL]$|^0[0-7]+$")
 _PY2_SHEBANG = re.compile(r"^#!.*\bpython2(\.\d+)?\b")
 
@@ -361,12 +369,9 @@ class _Extractor:
 
     # -------------------------------------------------------------- attributes
     def _mangled(self, name: str, node: Node) -> str:
-        """``__x`` as Python stores it: ``_Class__x`` for the class lexically around it."""
-        if not name.startswith("__") or name.endswith("__"):
-            return name
+        """The attribute name as stored, for the class lexically around ``node``."""
         owner = self._class_scope(self.scope(node))
-        stripped = owner.name.lstrip("_") if owner is not None else ""
-        return f"_{stripped}{name}" if stripped else name
+        return _mangle(name, owner.name if owner is not None else "")
 
     def _denotes(self, obj: Node, scope: _Scope) -> tuple[int, bool] | None:
         """(class node id, is an instance) when ``obj`` provably names a class of this
@@ -488,9 +493,7 @@ class _Extractor:
             scope = self.scopes.get(scope_id)
             if scope is None or scope.kind != "class":
                 continue
-            key = name
-            if name.startswith("__") and not name.endswith("__") and scope.name.lstrip("_"):
-                key = f"_{scope.name.lstrip('_')}{name}"
+            key = _mangle(name, scope.name)
             for definition in definitions:
                 value = definition.value if definition.kind == "assignment" else None
                 self.attribute_writes.setdefault(key, []).append(
