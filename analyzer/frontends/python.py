@@ -163,9 +163,10 @@ class _AttributeWrite:
 @dataclass(slots=True)
 class _Class:
     name: str
-    #: Undecorated, no bases but ``object``: class attributes are plain constants (not
-    #: dataclass fields, enum members, or values a base class in another file may set).
+    #: No bases but ``object``: its public attributes cannot come from a base class in
+    #: another file, and its body holds plain constants, not enum members.
     plain: bool
+    #: A class decorator (``@dataclass``) may turn body attributes into fields.
     decorated: bool
 
 
@@ -607,7 +608,7 @@ class _Extractor:
         if owner is None or owner.kind != "class":
             return None
         instance = True
-        decorated = node.parent if node.parent is not None else None
+        decorated = node.parent
         if decorated is not None and decorated.type == "decorated_definition":
             for decorator in decorated.named_children:
                 if decorator.type != "decorator" or decorator.named_child_count != 1:
