@@ -9,18 +9,25 @@ DEMO_OUT := build/demo
 
 .PHONY: demo test lint format bench grammar clean
 
+# Installing prints one line. pip runs with -qq: errors still show, but not the notices
+# setuptools gives for every editable install of a package-dir layout (analyzer.rules
+# lives in rules/), which say nothing about this project.
+PIP := $(PY) -m pip install -qq
+
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
-	touch $@
+	@echo "installing runbook-analyzer into $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) --upgrade pip
+	@$(PIP) -e .
+	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $@
+	@echo "installing the development tools into $(VENV)"
+	@$(PIP) -e '.[dev]'
+	@touch $@
 
 demo: $(VENV)/.installed
-	mkdir -p $(DEMO_OUT)
+	@mkdir -p $(DEMO_OUT)
 	$(RA) check fixtures/demo --inventory fixtures/demo/infra --format json --exit-zero --output $(DEMO_OUT)/findings.json
 	$(RA) graph fixtures/demo --inventory fixtures/demo/infra --format json --output $(DEMO_OUT)/dependencies.json
 	$(RA) inventory fixtures/demo/infra --format json --output $(DEMO_OUT)/inventory.json
@@ -47,7 +54,7 @@ bench: $(VENV)/.installed-dev
 # The measurement behind the choice of PowerShell grammar (README, "Choosing the
 # PowerShell grammar"); installs the competing grammar, which the analyzer does not use.
 grammar: $(VENV)/.installed-dev
-	$(PY) -m pip install --quiet 'tree-sitter-powershell>=0.26,<0.27'
+	@$(PIP) 'tree-sitter-powershell>=0.26,<0.27'
 	$(PY) -m tests.bench.grammar_errors
 
 clean:

@@ -61,12 +61,15 @@ def render(
             f"{_location(diagnostic)}: {diagnostic.code} {diagnostic.name}: "
             f"{neutralise(diagnostic.message)} [{diagnostic.severity}]"
         )
+        snippet: list[str] = []
         if show_source and diagnostic.path in texts:
             lines = cache.get(diagnostic.path)
             if lines is None:
                 lines = cache[diagnostic.path] = source_lines(texts[diagnostic.path])
-            out.extend(_snippet(diagnostic, lines))
-        gutter = " " * (len(str(diagnostic.span.line)) if diagnostic.span else 1)
+            snippet = _snippet(diagnostic, lines)
+            out.extend(snippet)
+        # Notes line up with the snippet's gutter; without a snippet there is none to match.
+        gutter = " " * (len(str(diagnostic.span.line)) if snippet and diagnostic.span else 1)
         for related in diagnostic.related:
             where = related.path
             if related.span is not None:

@@ -19,6 +19,7 @@ import pytest
 from analyzer.frontends.graphical import extract_graphical
 from analyzer.frontends.graphical_model import GraphRunbookModel, load_model
 from analyzer.frontends.nrbf import NObject, read_stream
+from tests.conftest import samples_missing
 from tests.graphical.builder import (
     ActivityOutput,
     AutomationVariable,
@@ -50,7 +51,7 @@ LABELS = _labels()
 
 def _need_samples() -> None:
     if not LABELS:
-        pytest.skip(f"{SAMPLES} is absent")
+        pytest.skip(samples_missing("graphrunbook"))
 
 
 _SUPPLIED_BY = {

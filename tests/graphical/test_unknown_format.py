@@ -20,6 +20,7 @@ from analyzer.api import analyze
 from analyzer.cli import main
 from analyzer.config import Config
 from analyzer.engine.registry import load_rules
+from tests.conftest import samples_missing
 from tests.graphical.builder import (
     Command,
     Constant,
@@ -170,7 +171,7 @@ def _samples() -> list[Path]:
 def test_real_exports_get_neither_rb902_nor_rb907(sample: Path | None, tmp_path: Path) -> None:
     """Every public export in the samples has a known schema version and known classes."""
     if sample is None:
-        pytest.skip("needs ../shared/samples/graphrunbook (not in a fresh clone)")
+        pytest.skip(samples_missing("graphrunbook"))
     (tmp_path / "sample.graphrunbook").write_bytes(sample.read_bytes())
     found = _findings(_analyze(tmp_path, select=("RB902", "RB907")))
     assert found == []

@@ -28,6 +28,7 @@ from analyzer.inventory.arm_expressions import (
 from analyzer.inventory.jsonc import JObject, loads
 from analyzer.inventory.loader import InventoryFile, LoadContext, load_inventory, read_files
 from analyzer.inventory.model import Declaration, LoadResult
+from tests.conftest import samples_missing
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures" / "inventory" / "arm"
@@ -536,7 +537,7 @@ KIND_MAP = {
 
 
 @pytest.mark.samples
-@pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples is absent")
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason=samples_missing("inventory"))
 def test_conformance_with_public_samples() -> None:
     labels = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
     files = [f for f in labels["files"] if f["file"].startswith("arm/")]

@@ -30,6 +30,7 @@ from analyzer.inventory.loader import (
 )
 from analyzer.inventory.model import Declaration, Inventory, LoadResult, SourceRef
 from analyzer.textio import decode
+from tests.conftest import sample_params, samples_missing
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures" / "inventory"
@@ -506,16 +507,14 @@ def test_never_raises(value: Any, fmt: str) -> None:
 API_SAMPLES = sample_cases("api")
 
 
-@pytest.mark.parametrize(
-    ("sample", "expected"), API_SAMPLES, ids=[s.rsplit("__", 1)[-1] for s, _ in API_SAMPLES]
-)
+@pytest.mark.parametrize(("sample", "expected"), sample_params(API_SAMPLES, "inventory"))
 def test_sample_conformance(sample: str, expected: dict[str, Any]) -> None:
     check_sample(sample, expected)
 
 
 def test_samples_present_or_skipped() -> None:
     if not SAMPLES.is_dir():
-        pytest.skip("../shared/samples is absent")
+        pytest.skip(samples_missing("inventory"))
     assert API_SAMPLES
 
 

@@ -20,6 +20,7 @@ from analyzer.inventory import local_assets
 from analyzer.inventory.jsonc import loads
 from analyzer.inventory.loader import InventoryFile, LoadContext, load_inventory
 from analyzer.inventory.model import LoadResult
+from tests.conftest import sample_params, samples_missing
 from tests.inventory.test_exports import (
     SAMPLES,
     SECRET,
@@ -105,16 +106,12 @@ def test_never_raises(value: Any) -> None:
     assert isinstance(local_assets.load(file, LoadContext()), LoadResult)
 
 
-@pytest.mark.parametrize(
-    ("sample", "expected"),
-    STORE_SAMPLES,
-    ids=[s.rsplit("__", 1)[-1] for s, _ in STORE_SAMPLES],
-)
+@pytest.mark.parametrize(("sample", "expected"), sample_params(STORE_SAMPLES, "inventory"))
 def test_sample_conformance(sample: str, expected: dict[str, Any]) -> None:
     check_sample(sample, expected)
 
 
 def test_samples_present_or_skipped() -> None:
     if not SAMPLES.is_dir():
-        pytest.skip("../shared/samples is absent")
+        pytest.skip(samples_missing("inventory"))
     assert len(STORE_SAMPLES) == len(list((SAMPLES / "local_assets").glob("*.json")))

@@ -20,6 +20,7 @@ from analyzer.inventory import module_types
 from analyzer.inventory.jsonc import loads
 from analyzer.inventory.loader import InventoryFile, LoadContext, load_inventory
 from analyzer.inventory.model import LoadResult
+from tests.conftest import sample_params, samples_missing
 from tests.inventory.test_exports import (
     SAMPLES,
     check_file,
@@ -103,16 +104,12 @@ def test_never_raises(value: Any) -> None:
     assert isinstance(result, LoadResult)
 
 
-@pytest.mark.parametrize(
-    ("sample", "expected"),
-    MODULE_SAMPLES,
-    ids=[s.rsplit("__", 1)[-1] for s, _ in MODULE_SAMPLES],
-)
+@pytest.mark.parametrize(("sample", "expected"), sample_params(MODULE_SAMPLES, "inventory"))
 def test_sample_conformance(sample: str, expected: dict[str, Any]) -> None:
     check_sample(sample, expected)
 
 
 def test_samples_present_or_skipped() -> None:
     if not SAMPLES.is_dir():
-        pytest.skip("../shared/samples is absent")
+        pytest.skip(samples_missing("inventory"))
     assert len(MODULE_SAMPLES) == len(list((SAMPLES / "modules").glob("*.json")))
