@@ -4,6 +4,8 @@ golden files (fixtures/goldens/demo/), reviewed as diffs when they change."""
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +17,10 @@ from tests.conftest import FIXTURES, ROOT
 GOLDENS = FIXTURES / "goldens" / "demo"
 
 
-def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
+def _run(args: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "analyzer", *args],
-        cwd=ROOT,
+        cwd=cwd,
         capture_output=True,
         text=True,
         check=False,
@@ -83,3 +85,32 @@ def test_demo_finds_every_planted_mistake() -> None:
         ("RB304", "secrets.tf", 19),
     }
     assert found == expected
+
+
+#: A README block that is the output of a command run in fixtures/demo/.
+_README_EXAMPLE = re.compile(
+    r"<!-- output-of: (?P<args>[^>]*?) -->\n```\w*\n(?P<output>.*?)```", re.S
+)
+
+
+def _readme_examples() -> list[tuple[str, str]]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return [(m["args"], m["output"]) for m in _README_EXAMPLE.finditer(readme)]
+
+
+def test_readme_has_checked_examples() -> None:
+    """The text and the JSON example are both checked (a lost marker would hide drift)."""
+    commands = [args for args, _ in _readme_examples()]
+    assert len(commands) >= 2
+    assert any("--format json" in c for c in commands)
+    assert any("--format" not in c for c in commands)
+
+
+@pytest.mark.parametrize(("args", "shown"), _readme_examples(), ids=lambda v: v[:60])
+def test_readme_example_is_real_output(args: str, shown: str) -> None:
+    result = _run(shlex.split(args), cwd=FIXTURES / "demo")
+    assert result.returncode in (0, 1), result.stderr
+    assert shown == result.stdout, (
+        f"README example of `runbook-analyzer {args}` (run in fixtures/demo/) is stale; "
+        f"paste this output:\n{result.stdout}"
+    )
