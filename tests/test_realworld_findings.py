@@ -38,19 +38,9 @@ KNOWN_WRONG: dict[str, str] = {
         "issue 7 item 2: RB103 info on .Value of a variable not known to be encrypted "
         "(labelled silent)"
     ),
-    "19-rb901-escaped-whitespace-valid": (
-        "issue 7 item 4: RB901 on a backtick followed by a space inside @{ } and ( )"
-    ),
-    "22-rb901-backtick-space-line-end": (
-        "issue 7 item 4: RB901 also on the valid backtick-space inside @{ } (line 13)"
-    ),
     "28-rb101-random-test-assets": (
         "issue 7 items 7 and 2: RB101 on names random by design; RB103 info on the "
         "read-back of a variable the test stored unencrypted"
-    ),
-    "33-silent-loss-backtick-escapes": (
-        "issue 7 item 8: the lookups after backtick escapes outside strings vanish (RB101 "
-        "and RB102 missed, the declared variables look unused)"
     ),
     "34-workflow-missing-bare-child": (
         "issue 7 item 9: the bare Delete-DiskSnapshots call is RB201 at warning, not at "
