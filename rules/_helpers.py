@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, ClassVar
 
+from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.model.diagnostic import Diagnostic
 from analyzer.model.span import Span
@@ -61,6 +62,26 @@ def lookup_references(
         if name is None:
             continue
         yield file, ref, name, workspace.account_of(file)
+
+
+def run_as_asset(ref: AssetRef) -> str | None:
+    """The Run As asset a lookup reads (its name as the platform spells it), or None.
+
+    Run As was a connection and a certificate (``AzureRunAsConnection``,
+    ``AzureRunAsCertificate`` and the classic pair); a credential or variable of such a
+    name is the user's own asset. ``-WhatIf`` probes and enumerations read nothing.
+    """
+    if ref.name is None or "whatif" in ref.tags:
+        return None
+    name = ref.name.effective
+    if name is None:
+        return None
+    data = platform()["run-as"]
+    names = {"connection": data["connections"], "certificate": data["certificates"]}
+    for known in names.get(ref.kind, ()):
+        if known.lower() == name.lower():
+            return known
+    return None
 
 
 class ProblemRule(Rule):

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from analyzer.rules._helpers import run_as_asset
+
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.model.diagnostic import Diagnostic
 from analyzer.model.facts import FileFacts
@@ -15,7 +17,15 @@ class DynamicAssetName(Rule):
     `Get-AutomationPSCredential`, `Get-AutomationCertificate`, `Set-AutomationVariable` and
     the Python `automationassets` functions) whose name is a variable or an expression
     rather than a literal string. When the analyzer can prove the expression is a constant
-    within the file (a parameter default, a single assignment), the message says which.
+    within the file (a parameter default, a single assignment), the message says which;
+    when the variable is never assigned and is no parameter, it says that.
+
+    A lookup inside a function whose name is the function's parameter is resolved through
+    the calls in the file: each call is a lookup of the name it passes, reported (by
+    RB101, RB102, …) at the call, so a reusable `Connect-…` wrapper called with literals
+    is not reported. Not reported either: names that are dynamic by design in management
+    code (a loop over the assets a management cmdlet lists, `"Test" + (Get-Random)`),
+    management cmdlets in admin scripts, and Run As names (RB107 reports those).
 
     ## Why is this bad?
     Microsoft advises against variables in `-Name`: nobody can see at design time which
@@ -31,6 +41,12 @@ class DynamicAssetName(Rule):
     ## Use instead
     ```powershell
     $conn = Get-AutomationConnection -Name 'OpsConnection'
+
+    function Connect-Ops([string]$Name) {
+        $c = Get-AutomationConnection -Name $Name
+        Connect-AzAccount -ServicePrincipal -Tenant $c.TenantId -ApplicationId $c.ApplicationId -CertificateThumbprint $c.CertificateThumbprint
+    }
+    Connect-Ops -Name 'OpsConnection'
     ```
 
     ## Fix safety
@@ -47,23 +63,39 @@ class DynamicAssetName(Rule):
     tags = ("dependencies",)
 
     def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
+        runs_as_job = file.runbook is None or file.runbook.runs_as_job
+        language = file.runbook.language if file.runbook is not None else ""
         for ref in file.refs:
             name = ref.name
-            if name is None or not name.dynamic or ref.tags & {"whatif", "unknown-value"}:
+            if name is None or not name.dynamic or _NOT_REPORTED & ref.tags:
                 continue
+            if name.origin in _BY_DESIGN or (ref.operation == "management" and not runs_as_job):
+                continue  # management code: listing or creating assets is not a dependency
+            if run_as_asset(ref) is not None:
+                continue  # RB107 reports the retired asset; hard-coding it is no advice
             expression = name.expression or "?"
-            if name.resolved is not None:
+            severity = None
+            if name.origin == "function-parameter":
+                message = (
+                    f"{ref.kind} name `{expression}` is a function parameter and no call in "
+                    "this file passes it; the callers decide the asset"
+                )
+                help = "call the function with a literal name so the dependency is visible"
+                severity = "info"
+            elif name.resolved is not None:
                 message = (
                     f"{ref.kind} name is not a literal: `{expression}` "
                     f'(it resolves to "{name.resolved}" in this file)'
                 )
-                language = file.runbook.language if file.runbook is not None else ""
-                if language == "graphical":
-                    help = f"set the activity's Name parameter to the constant '{name.resolved}'"
-                elif language == "python":
-                    help = f'write the name as a literal: "{name.resolved}"'
-                else:
-                    help = f"write the name as a literal: -Name '{name.resolved}'"
+                help = _LITERAL_HELP.get(language, _LITERAL_HELP["powershell"]).format(
+                    name=name.resolved
+                )
+            elif name.origin == "unassigned":
+                message = (
+                    f"{ref.kind} name `{expression}` is never assigned in this file and is not "
+                    "a parameter; the dependency cannot be seen at design time"
+                )
+                help = "pass the asset name as a literal string, or assign it in this file"
             else:
                 message = (
                     f"{ref.kind} name is not a literal: `{expression}`; "
@@ -71,5 +103,22 @@ class DynamicAssetName(Rule):
                 )
                 help = "pass the asset name as a literal string so the dependency is visible"
             yield self.diagnostic(
-                file.path, name.span or ref.span, message, help=help, logical=ref.logical
+                file.path,
+                name.span or ref.span,
+                message,
+                help=help,
+                logical=ref.logical,
+                severity=severity,  # type: ignore[arg-type]
             )
+
+
+#: ``-WhatIf`` probes; wrapper lookups reported at their calls; graphical names bound by a
+#: value class the analyzer does not know (RB907 notes those).
+_NOT_REPORTED = frozenset({"whatif", "resolved-at-calls", "unknown-value"})
+#: Names that are dynamic on purpose: random test names, a loop over listed assets.
+_BY_DESIGN = frozenset({"random", "enumeration"})
+_LITERAL_HELP = {
+    "graphical": "set the activity's Name parameter to the constant '{name}'",
+    "python": 'write the name as a literal: "{name}"',
+    "powershell": "write the name as a literal: -Name '{name}'",
+}

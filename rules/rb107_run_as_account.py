@@ -2,21 +2,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from analyzer.rules._helpers import run_as_asset
+
 from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
-from analyzer.model.diagnostic import Diagnostic
-from analyzer.model.facts import FileFacts
+from analyzer.model.diagnostic import Diagnostic, Related
+from analyzer.model.facts import AssetRef, FileFacts
+from analyzer.model.span import Span
 
 
 class RunAsAccount(Rule):
     """Runbook uses the Run As account, which was retired; use a managed identity.
 
     ## What it does
-    Reports lookups of the Run As assets (`AzureRunAsConnection`,
-    `AzureRunAsCertificate`, and the classic `AzureClassicRunAsConnection` and
-    `AzureClassicRunAsCertificate`) in any letter case and any language, and connection
-    lookups of other names used the Run As way: the connection's
-    `CertificateThumbprint` feeds a certificate-based service-principal sign-in.
+    Reports lookups of the Run As assets: the connections `AzureRunAsConnection` and
+    `AzureClassicRunAsConnection` and the certificates `AzureRunAsCertificate` and
+    `AzureClassicRunAsCertificate`, in any letter case and any language, once per asset
+    per file (the other lookups are related locations). Run As was only ever a
+    connection and a certificate: a credential or variable of such a name, and a service
+    principal connection the user made (whatever its sign-in), are the user's own assets
+    and are not reported. Admin scripts that look the assets up with the management
+    cmdlets (an audit before deleting them) are not reported either.
 
     ## Why is this bad?
     Run As accounts were retired on 2023-09-30: their certificates are no longer renewed
@@ -49,52 +55,47 @@ class RunAsAccount(Rule):
     def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
         data = platform()["run-as"]
         retired = data["retired"]
-        run_as_names = {n.lower(): n for n in (*data["connections"], *data["certificates"])}
-        sign_ins = {n.lower() for n in data["sign-in-cmdlets"]}
-        certificate_sign_in = any(
-            command.name.lower() in sign_ins
-            and any(p.lower().startswith("certificatet") for p in command.parameters)
-            for command in file.commands
-        )
-        thumbprint_refs = {
-            use.ref for use in file.field_uses if use.field.lower() == "certificatethumbprint"
-        }
         language = file.runbook.language if file.runbook is not None else ""
-        if language == "graphical":
-            help = (
-                "replace the connection and sign-in activities with a code activity that "
-                "calls Connect-AzAccount -Identity (the account's managed identity)"
-            )
-        elif language == "python":
-            help = (
-                "use the Automation account's managed identity (azure-identity's "
-                "ManagedIdentityCredential, or a token from IDENTITY_ENDPOINT)"
-            )
-        else:
-            help = "sign in with the Automation account's managed identity: Connect-AzAccount -Identity"
+        help = _HELP.get(language, _HELP["powershell"])
         management = file.runbook is not None and not file.runbook.runs_as_job
-        for index, ref in enumerate(file.refs):
-            if ref.name is None or "whatif" in ref.tags:
-                continue
+        found: dict[tuple[str, str], list[AssetRef]] = {}
+        for ref in file.refs:
             if management and ref.operation == "management":
                 continue  # an audit script looking for Run As assets, not using them
-            name = ref.name.effective
-            if name is not None and name.lower() in run_as_names:
-                yield self.diagnostic(
-                    file.path,
-                    ref.name.span or ref.span,
-                    f'"{name}" is a Run As account {ref.kind}; Run As accounts were retired '
-                    f"on {retired}",
-                    help=help,
-                    logical=ref.logical,
-                )
-            elif ref.kind == "connection" and index in thumbprint_refs and certificate_sign_in:
-                shown = f'"{name}"' if name else (ref.name.expression or "this connection")
-                yield self.diagnostic(
-                    file.path,
-                    ref.name.span or ref.span,
-                    f"connection {shown} is used the Run As way (certificate thumbprint for a "
-                    f"service-principal sign-in); Run As accounts were retired on {retired}",
-                    help=help,
-                    logical=ref.logical,
-                )
+            name = run_as_asset(ref)
+            if name is not None:
+                found.setdefault((ref.kind, name.lower()), []).append(ref)
+        for refs in found.values():
+            first, *others = refs
+            name = first.name.effective if first.name is not None else None
+            times = f" ({len(refs)} lookups)" if others else ""
+            yield self.diagnostic(
+                file.path,
+                _name_span(first),
+                f'"{name}" is a Run As account {first.kind}{times}; Run As accounts were retired '
+                f"on {retired}",
+                help=help,
+                logical=first.logical,
+                related=tuple(
+                    Related(file.path, _name_span(ref), f'"{name}" is looked up here too')
+                    for ref in others
+                    if ref.span is not None
+                ),
+            )
+
+
+_HELP = {
+    "graphical": (
+        "replace the connection and sign-in activities with a code activity that "
+        "calls Connect-AzAccount -Identity (the account's managed identity)"
+    ),
+    "python": (
+        "use the Automation account's managed identity (azure-identity's "
+        "ManagedIdentityCredential, or a token from IDENTITY_ENDPOINT)"
+    ),
+    "powershell": "sign in with the Automation account's managed identity: Connect-AzAccount -Identity",
+}
+
+
+def _name_span(ref: AssetRef) -> Span | None:
+    return ref.name.span or ref.span if ref.name is not None else ref.span

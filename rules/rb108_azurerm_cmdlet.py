@@ -7,8 +7,9 @@ from analyzer.rules._helpers import callee_span
 
 from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
-from analyzer.model.diagnostic import Diagnostic
-from analyzer.model.facts import FileFacts
+from analyzer.model.diagnostic import Diagnostic, Related
+from analyzer.model.facts import CommandUse, FileFacts
+from analyzer.model.span import Span
 
 _AZURERM = re.compile(r"^([A-Za-z]+)-AzureRm(\w+)$", re.IGNORECASE)
 
@@ -17,8 +18,9 @@ class AzureRmCmdlet(Rule):
     """Runbook calls an AzureRM cmdlet; AzureRM runbooks no longer run.
 
     ## What it does
-    Reports every command from the retired AzureRM modules (`Verb-AzureRmNoun`, in any
-    letter case), and names its Az replacement.
+    Reports the commands from the retired AzureRM modules (`Verb-AzureRmNoun`, in any
+    letter case) once per file: at the first call, naming how many calls and which
+    cmdlets, with every other call as a related location and its Az replacement.
 
     ## Why is this bad?
     No new AzureRM runbooks or modules could be created from 2024-11-01, and runbooks that
@@ -28,13 +30,15 @@ class AzureRmCmdlet(Rule):
     ## Example
     ```powershell
     Add-AzureRmAccount -Identity  # expect: RB108
-    $vm = Get-AzureRmVM -Name 'web01' -ResourceGroupName 'rg'  # expect: RB108
+    $vm = Get-AzureRmVM -Name 'web01' -ResourceGroupName 'rg'
+    Stop-AzureRmVM -Name 'web01' -ResourceGroupName 'rg' -Force
     ```
 
     ## Use instead
     ```powershell
     Connect-AzAccount -Identity
     $vm = Get-AzVM -Name 'web01' -ResourceGroupName 'rg'
+    Stop-AzVM -Name 'web01' -ResourceGroupName 'rg' -Force
     ```
 
     ## Fix safety
@@ -53,21 +57,69 @@ class AzureRmCmdlet(Rule):
     def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
         data = platform()["azurerm"]
         az_cmdlets = {name.lower() for name in data["az-cmdlets"]}
-        for command in file.commands:
-            match = _AZURERM.match(command.name)
-            if match is None or command.name.lower() in az_cmdlets:
-                continue
-            verb, noun = match.groups()
-            replacement = f"{verb}-Az{noun}"
-            if command.name.lower() in ("add-azurermaccount", "login-azurermaccount"):
-                replacement = "Connect-AzAccount"
-            yield self.diagnostic(
-                file.path,
-                callee_span(command.span, command.name)
-                if command.logical is None
-                else command.span,
-                f"{command.name} is an AzureRM cmdlet; runbooks using AzureRM stopped running "
-                f"on {data['stopped']}",
-                help=f"use the Az module's {replacement}",
-                logical=command.logical,
-            )
+        calls = [
+            command
+            for command in file.commands
+            if _AZURERM.match(command.name) and command.name.lower() not in az_cmdlets
+        ]
+        if not calls:
+            return
+        distinct: dict[str, str] = {}
+        for command in calls:
+            distinct.setdefault(command.name.lower(), command.name)
+        names = list(distinct.values())
+        shown = _some(names, room=60)
+        if len(calls) == 1:
+            message = f"{calls[0].name} is an AzureRM cmdlet"
+        elif len(names) == 1:
+            message = f"{len(calls)} calls of the AzureRM cmdlet {names[0]}"
+        else:
+            message = f"{len(calls)} calls of {len(names)} AzureRM cmdlets ({shown})"
+        replacements = list(dict.fromkeys(_replacement(name) for name in names))
+        more = " …" if len(replacements) > 3 else ""
+        first, *others = calls
+        yield self.diagnostic(
+            file.path,
+            _span(first),
+            f"{message}; AzureRM runbooks stopped running on {data['stopped']}",
+            help=f"move to the Az modules: {', '.join(replacements[:3])}{more}",
+            logical=first.logical,
+            related=tuple(
+                Related(
+                    file.path, _span(command), f"{command.name} (use {_replacement(command.name)})"
+                )
+                for command in others
+                if command.span is not None
+            ),
+        )
+
+
+def _some(names: list[str], room: int) -> str:
+    """As many names as fit in ``room`` characters, then "and N more"."""
+    shown: list[str] = []
+    for name in names:
+        if shown and len(", ".join([*shown, name])) > room:
+            break
+        shown.append(name)
+    rest = len(names) - len(shown)
+    return ", ".join(shown) + (f" and {rest} more" if rest else "")
+
+
+def _span(command: CommandUse) -> Span | None:
+    if command.logical is None:
+        return callee_span(command.span, command.name)
+    return command.span
+
+
+def _replacement(name: str) -> str:
+    """The Az cmdlet for an AzureRM one: ``Get-AzureRmVM`` → ``Get-AzVM``."""
+    if name.lower() in ("add-azurermaccount", "login-azurermaccount", "connect-azurermaccount"):
+        return "Connect-AzAccount"
+    match = _AZURERM.match(name)
+    if match is None:
+        return name
+    verb, noun = match.groups()
+    verb = verb[:1].upper() + verb[1:].lower()
+    if name.isupper() or name.islower():  # written in one case: the noun's case is lost
+        noun = noun[:1].upper() + noun[1:].lower()
+    return f"{verb}-Az{noun}"

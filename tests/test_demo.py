@@ -61,9 +61,7 @@ def test_demo_finds_every_planted_mistake() -> None:
         ("RB107", "Stop-LabVms.ps1", 13),
         ("RB107", "list_vms_runas.py", 14),
         ("RB107", "list_vms_runas.py", 29),
-        ("RB108", "Stop-LabVms.ps1", 14),
-        ("RB108", "Stop-LabVms.ps1", 17),
-        ("RB108", "Stop-LabVms.ps1", 20),
+        ("RB108", "Stop-LabVms.ps1", 14),  # once per file; lines 17 and 20 are related places
         ("RB201", "Confirm-PatchWave.ps1", 36),
         ("RB202", "Confirm-PatchWave.ps1", 22),
         ("RB401", "Stop-LabVms.ps1", 7),

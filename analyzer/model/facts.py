@@ -41,6 +41,13 @@ class NameValue:
     expression: str | None = None
     resolved: str | None = None
     span: Span | None = None
+    #: Where a dynamic name comes from, when the frontend can tell:
+    #: ``unassigned`` (a variable the file never sets and that is no parameter),
+    #: ``parameter`` (the runbook's own), ``function-parameter`` (a parameter of a
+    #: function in the file, decided by its callers), ``loop`` (a loop variable),
+    #: ``enumeration`` (a loop over the assets a management cmdlet lists), ``random``
+    #: (``Get-Random``, ``New-Guid``: random by design).
+    origin: str | None = None
 
     @property
     def dynamic(self) -> bool:
@@ -58,7 +65,10 @@ class AssetRef:
 
     ``name`` is None for a management cmdlet called without ``-Name`` (an enumeration of
     all assets, not a lookup). ``tags`` carries flags rules care about: ``positional``,
-    ``whatif``, ``enumeration``, ``unimported`` (Python call without the import),
+    ``whatif``, ``enumeration``, ``unimported`` (Python call without the import; with
+    ``module-imported`` when the file imports the module but the call bypasses it),
+    ``resolved-at-calls`` (a lookup in a wrapper function whose calls in the file are
+    lookups of their own, tagged ``through-function``),
     ``workflow``, ``inlinescript``, ``fallback`` (found by the text scan of an unparsable
     region), ``unknown-value`` (a graphical name bound by a value class the analyzer does
     not know: neither literal nor dynamic as far as it can tell; RB907 notes it).
@@ -249,7 +259,9 @@ class FileFacts:
     text: str = ""
     refs: list[AssetRef] = field(default_factory=list)
     calls: list[RunbookCall] = field(default_factory=list)
-    #: Bare command names inside workflows; the workspace keeps those naming a runbook.
+    #: Bare command names inside workflows (tagged ``scriptblock`` inside a ``{ … }``
+    #: handed to a command); the workspace keeps those naming a runbook, and in a
+    #: workflow runbook those that cannot be anything but a child.
     candidate_calls: list[RunbookCall] = field(default_factory=list)
     commands: list[CommandUse] = field(default_factory=list)
     field_uses: list[FieldUse] = field(default_factory=list)

@@ -14,7 +14,8 @@ The package follows the seams of the work:
 - :mod:`.resolution` — proving that a dynamic name is a constant;
 - :mod:`.cmdlets` and :mod:`.commands` — the cmdlets we know, parameter binding, and
   the facts each command yields;
-- :mod:`.uses` — how lookup results are used (connection fields read);
+- :mod:`.wrappers` — lookups in wrapper functions, resolved at the calls;
+- :mod:`.uses` — how lookup results are used (members read, discarded, tested, passed);
 - :mod:`.structure` — what the file is (script, workflow, configuration) and its
   parameters;
 - :mod:`.problems` and :mod:`.recovery` — RB901 we can vouch for, and lookups found in
@@ -33,6 +34,7 @@ from analyzer.frontends.powershell.scopes import Scopes
 from analyzer.frontends.powershell.structure import Structure
 from analyzer.frontends.powershell.text import ParsedText, normalise
 from analyzer.frontends.powershell.uses import ResultUses
+from analyzer.frontends.powershell.wrappers import resolve_through_functions
 from analyzer.frontends.treesitter import captures, parser
 from analyzer.model.facts import FieldUse, FileFacts, Runbook
 
@@ -85,6 +87,7 @@ def extract(path: str, text: str) -> FileFacts:
     for node in command_nodes:
         commands.command(node)
 
+    resolve_through_functions(commands, scopes, facts)
     ResultUses(source, scopes, resolver, commands, facts).run(root)
 
     errors = found.get("error", [])

@@ -23,6 +23,7 @@ from analyzer.frontends.powershell.cmdlets import (
     bind,
 )
 from analyzer.frontends.powershell.nodes import command_name, hash_literal, unwrap, variable_key
+from analyzer.frontends.powershell.resolution import AUTOMATIC_VARIABLES
 from analyzer.model.facts import (
     AssetRef,
     CommandUse,
@@ -41,6 +42,11 @@ if TYPE_CHECKING:
     from analyzer.frontends.powershell.text import ParsedText
     from analyzer.model.span import Span
 
+_RANDOM = re.compile(r"(?i)\bget-random\b|\bnew-guid\b|\bnewguid\b")
+#: A management cmdlet that lists assets: a loop over its output reads every asset.
+_ENUMERATION = re.compile(
+    r"(?i)\bget-(?:az|azurerm|azure)automation(?:variable|connection|credential|certificate)\b"
+)
 _BARE_NAME = re.compile(r"[A-Za-z_][\w-]*")
 _INLINE_SCRIPT = re.compile(r"(?i)(?:^|[\\/])([^\\/]+)\.ps1$")
 #: A runbook file at the end of a path; its stem is the runbook's name (letters, digits,
@@ -48,6 +54,20 @@ _INLINE_SCRIPT = re.compile(r"(?i)(?:^|[\\/])([^\\/]+)\.ps1$")
 #: the variable is only the folder, in ``"$prefix-Child.ps1"`` it is part of the name.
 _RUNBOOK_FILE = re.compile(r"(?i)(?:^|[\\/])([A-Za-z0-9_-]+)\.(?:ps1|py|graphrunbook)$")
 _RUNBOOK_FILE_TAIL = re.compile(r"(?i)[\\/]([A-Za-z0-9_-]+)\.(?:ps1|py|graphrunbook)$")
+
+
+def _base_variable(node: Node) -> Node | None:
+    """``$x`` of ``$x``, ``$x.Name``, ``$x['k'].Name`` or the first variable of a string."""
+    current = node
+    while current.type in ("member_access", "element_access", "invocation_expression"):
+        if not current.named_child_count:
+            return None
+        current = unwrap(current.named_children[0])
+    if current.type == "string_literal" and current.named_child_count == 1:
+        current = current.named_children[0]
+    if current.type in ("expandable_string_literal", "expandable_here_string_literal"):
+        current = next((c for c in current.named_children if c.type == "variable"), current)
+    return current if current.type == "variable" else None
 
 
 class _AdminCommands:
@@ -82,6 +102,10 @@ class Commands:
         #: Command node id → index of the AssetRef it produced (for result uses).
         self.ref_of_command: dict[int, int] = {}
         self.command_nodes: dict[int, Node] = {}
+        #: Ref index → the scope of its lookup (for resolution through function calls).
+        self.scope_of_ref: dict[int, Scope] = {}
+        #: Lower-cased function name → the commands that call it in this file.
+        self.local_calls: dict[str, list[Node]] = {}
         self._parameters_by_elements: dict[int, list[str]] = {}
         self.workflow_ranges: list[tuple[int, int]] = []
         #: Evidence that the file is an admin script run by hand (Runbook.interactive).
@@ -190,7 +214,7 @@ class Commands:
             elements.append(Element("param", key_text, key_node, colon=True, value=value))
         return elements
 
-    def _name_value(self, node: Node | None, scope: Scope) -> NameValue | None:
+    def name_value(self, node: Node | None, scope: Scope) -> NameValue | None:
         if node is None:
             return None
         literal = self.resolver.literal(node)
@@ -198,9 +222,49 @@ class Commands:
             return NameValue(literal[0], None, None, literal[1])
         expression = self.source.text(node).strip()
         resolved = self.resolver.resolve(node, scope)
-        return NameValue(None, expression, resolved, self.source.span(node))
+        origin = self._origin(node, scope)
+        return NameValue(None, expression, resolved, self.source.span(node), origin)
 
-    def _tags(self, scope: Scope, *extra: str) -> frozenset[str]:
+    def _origin(self, node: Node, scope: Scope) -> str | None:
+        """Where an unresolved dynamic name comes from (NameValue.origin)."""
+        if _RANDOM.search(self.source.text(node)):
+            return "random"
+        variable = _base_variable(unwrap(node))
+        if variable is None:
+            return None
+        qualifier, name = variable_key(self.source.text(variable))
+        if name in ("_", "psitem"):
+            return "enumeration" if self._piped_from_enumeration(variable) else "loop"
+        if name in AUTOMATIC_VARIABLES or qualifier in ("env", "function", "alias", "variable"):
+            return None
+        start = scope.outside_inlinescript() if qualifier == "using" else scope
+        if qualifier in ("script", "global"):
+            start = scope.root()
+        found = self.scopes.defining(name, start)
+        if found is None:
+            return "unassigned"
+        owner, definitions = found
+        if any(d.kind == "parameter" for d in definitions):
+            return "function-parameter" if owner.kind == "function" else "parameter"
+        loops = [d.node for d in definitions if d.node.type == "foreach_statement"]
+        if loops:
+            collection = self.source.text(loops[0]).split("{", 1)[0]
+            return "enumeration" if _ENUMERATION.search(collection) else "loop"
+        return None
+
+    def _piped_from_enumeration(self, variable: Node) -> bool:
+        """``Get-AzAutomationVariable … | ForEach-Object { … $_.Name … }``."""
+        current: Node | None = variable.parent
+        while current is not None and current.type != "script_block_expression":
+            current = current.parent
+        while current is not None and current.type != "command":
+            current = current.parent
+        if current is None or current.parent is None:
+            return False
+        upstream = self.source.text_between(current.parent.start_byte, current.start_byte)
+        return bool(_ENUMERATION.search(upstream))
+
+    def tags(self, scope: Scope, *extra: str) -> frozenset[str]:
         tags = set(extra)
         if scope.within("workflow"):
             tags.add("workflow")
@@ -236,6 +300,8 @@ class Commands:
         self.facts.commands.append(CommandUse(name, parameters, self.source.span(name_node)))
         if lowered in _ADMIN.signals:
             self._admin_signal(lowered, name, name_node, parameters, elements_node)
+        if lowered in self.local_commands:
+            self.local_calls.setdefault(lowered, []).append(command)
         if self._inline_child(raw_name, name, name_node, command):
             return
         if elements_node is not None and self._starts_with_equals(elements_node):
@@ -342,7 +408,7 @@ class Commands:
             child = NameValue(stem, None, None, self.source.span(name_node))
         self.facts.calls.append(
             RunbookCall(
-                raw_name, "inline", child, self.source.span(name_node), tags=self._tags(scope)
+                raw_name, "inline", child, self.source.span(name_node), tags=self.tags(scope)
             )
         )
         return True
@@ -391,7 +457,7 @@ class Commands:
         ]
         name: NameValue | None
         if value_node is not None:
-            name = self._name_value(value_node, scope)  # type: ignore[arg-type]
+            name = self.name_value(value_node, scope)  # type: ignore[arg-type]
         elif unresolved_splat:
             splat = binding.splats[0]
             name = NameValue(None, splat.text, None, self.source.span(splat.node))  # type: ignore[attr-defined]
@@ -401,7 +467,7 @@ class Commands:
             if name is None:
                 return
             self.facts.calls.append(
-                RunbookCall(raw_name, "job", name, span, tags=self._tags(scope, *tags))
+                RunbookCall(raw_name, "job", name, span, tags=self.tags(scope, *tags))
             )
             return
         if name is None:
@@ -409,6 +475,7 @@ class Commands:
                 return
             tags.append("enumeration")
         self.ref_of_command[command.id] = len(self.facts.refs)
+        self.scope_of_ref[len(self.facts.refs)] = scope
         self.command_nodes[command.id] = command
         self.facts.refs.append(
             AssetRef(
@@ -417,7 +484,7 @@ class Commands:
                 raw_name,
                 name,
                 span,
-                tags=self._tags(scope, *tags),
+                tags=self.tags(scope, *tags),
                 account=self._account(binding, scope) if spec.operation == "management" else None,
             )
         )
@@ -425,7 +492,7 @@ class Commands:
     def _account(self, binding: Binding, scope: Scope) -> NameValue | None:
         """The ``-AutomationAccountName`` a management cmdlet reads from."""
         value, _ = binding.get("AutomationAccountName")
-        return self._name_value(value, scope) if value is not None else None  # type: ignore[arg-type]
+        return self.name_value(value, scope) if value is not None else None  # type: ignore[arg-type]
 
     def _runbook_definition(
         self, binding: Binding, raw_name: str, span: Span, scope: Scope
@@ -433,7 +500,7 @@ class Commands:
         """``Import-AzAutomationRunbook`` and friends: the runbook the file creates, named
         by ``-Name`` or, for an import without it, after the ``-Path`` file's stem."""
         value, _ = binding.get("Name")
-        name = self._name_value(value, scope) if value is not None else None  # type: ignore[arg-type]
+        name = self.name_value(value, scope) if value is not None else None  # type: ignore[arg-type]
         if name is None:
             path, _ = binding.get("Path")
             if path is None:
@@ -496,7 +563,7 @@ class Commands:
         name_value, _ = binding.get("Name")
         self.facts.connection_definitions.append(
             ConnectionDefinition(
-                self._name_value(name_value, scope) if name_value is not None else None,  # type: ignore[arg-type]
+                self.name_value(name_value, scope) if name_value is not None else None,  # type: ignore[arg-type]
                 type_name,
                 fields,
                 self.source.span_between(name_node, end if end is not None else command),

@@ -1,0 +1,108 @@
+"""Lookups in reusable wrapper functions, resolved at the calls.
+
+Real runbooks wrap a lookup in a function (``function Connect-Ops([string]$Name) {
+$c = Get-AutomationConnection -Name $Name … }``) and call it with literals. The name is a
+function parameter, so the lookup alone is dynamic, and the obvious fix (hard-code the
+name in the function) would break the wrapper. When the file calls the function, every
+call is a lookup of its own: the argument it passes (or the parameter's default) is the
+name, located at the call. The lookup in the function is kept, tagged
+``resolved-at-calls``, for its field reads; the calls carry ``through-function``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from analyzer.frontends.powershell.cmdlets import CmdletSpec, ParamSpec, bind
+from analyzer.frontends.powershell.nodes import command_name, variable_key
+from analyzer.model.facts import AssetRef, NameValue
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from analyzer.frontends.powershell.commands import Commands
+    from analyzer.frontends.powershell.scopes import Scope, Scopes
+    from analyzer.model.facts import FileFacts
+
+
+def resolve_through_functions(commands: Commands, scopes: Scopes, facts: FileFacts) -> None:
+    for index, ref in enumerate(list(facts.refs)):
+        name = ref.name
+        if name is None or name.origin != "function-parameter" or name.expression is None:
+            continue
+        scope = commands.scope_of_ref.get(index)
+        text = name.expression
+        if scope is None or not text.startswith("$") or not text[1:].replace("_", "a").isalnum():
+            continue  # only a bare `$Parameter`: `"$Prefix-x"` or `$p.Name` stay dynamic
+        found = scopes.defining(variable_key(text)[1], scope)
+        if found is None or found[0].kind != "function" or found[0].name is None:
+            continue
+        function = found[0]
+        calls = [
+            call
+            for call in commands.local_calls.get(function.name.lower(), [])
+            if not _inside(call, function)
+        ]
+        if not calls:
+            continue
+        through = [
+            _at_call(commands, scopes, ref, function, variable_key(text)[1], c) for c in calls
+        ]
+        if any(r is None for r in through):
+            continue  # a call we cannot bind (a splat): the lookup stays as it is
+        facts.refs[index] = replace(ref, tags=ref.tags | {"resolved-at-calls"})
+        facts.refs.extend(r for r in through if r is not None)
+
+
+def _inside(call: Node, function: Scope) -> bool:
+    node = function.node
+    return node is not None and node.start_byte <= call.start_byte < node.end_byte
+
+
+def _at_call(
+    commands: Commands,
+    scopes: Scopes,
+    ref: AssetRef,
+    function: Scope,
+    parameter: str,
+    call: Node,
+) -> AssetRef | None:
+    """The lookup ``call`` makes: the argument bound to ``parameter``, or its default."""
+    declared = scopes.parameters_of(function)
+    spec = CmdletSpec(
+        function.name or "",
+        "function",
+        None,
+        None,
+        tuple(ParamSpec(p, position=i) for i, (p, _) in enumerate(declared)),
+    )
+    elements = commands.elements_of(call)
+    if any(e.type == "splat" for e in elements):
+        return None
+    binding = bind(spec, elements)
+    value, _ = binding.get(parameter)
+    name_node = command_name(call)
+    span = commands.source.span(name_node) if name_node is not None else commands.source.span(call)
+    call_scope = scopes.of(call)
+    if value is not None:
+        name = commands.name_value(value, call_scope)  # type: ignore[arg-type]
+    else:
+        default = next((d.value for p, d in declared if p == parameter), None)
+        if default is None:
+            return None
+        literal = commands.resolver.literal(default)
+        if literal is None:
+            return None
+        name = NameValue(literal[0], None, None, span)
+    if name is None:
+        return None
+    return AssetRef(
+        ref.kind,
+        ref.operation,
+        ref.callee,
+        name,
+        span,
+        tags=commands.tags(call_scope, "through-function"),
+        account=ref.account,
+    )
