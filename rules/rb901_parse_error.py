@@ -12,9 +12,14 @@ class ParseError(ProblemRule):
 
     For PowerShell it reports what can be vouched for without PowerShell's own parser:
     brackets, braces, strings, here-strings and block comments that do not balance, and a
-    backtick followed by whitespace at the end of a line (PowerShell escapes the space
-    and ends the statement there, so the next line is not part of the command). Places
-    where only the tree-sitter grammar stumbles on valid PowerShell are not reported.
+    backtick followed by whitespace at the end of a line where that breaks the statement
+    (PowerShell escapes the space instead of continuing the line, so a `-Name` on the next
+    line is not part of the command). Where PowerShell skips or expects a newline anyway
+    (inside `@{ }` before the next entry, after `(`, `,`, `|` or an operator) such a
+    backtick changes nothing and is not reported. Places where only the tree-sitter
+    grammar stumbles on valid PowerShell are not reported; a lookup in such a place is
+    still read, and when its name cannot be, this rule says the file's analysis may be
+    incomplete.
     Python syntax errors come from the Python grammar, which reads Python 2 as well.
 
     ## Why is this bad?

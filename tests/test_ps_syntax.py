@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from analyzer.api import analyze
 from analyzer.config import Config
+from analyzer.frontends.powershell import extract
 from analyzer.frontends.powershell.problems import misleading_backticks, unbalanced
+from analyzer.frontends.powershell.text import normalise
 from tests.conftest import FIXTURES
 
 #: Fixture files that contain a real PowerShell syntax error on purpose.
@@ -80,11 +82,108 @@ def test_unbalanced(source: str, line: int, column: int, message: str) -> None:
 
 
 def test_misleading_backticks() -> None:
-    problems = misleading_backticks("Get-X `  \r\n  -Name 'a' `\n  -B 1 `\t\n")
+    problems = misleading_backticks("Get-X `  \r\n  -Name 'a' `\n  -B 1 `\t\n  -C 2\n")
     assert [(p.span.line, p.span.column, p.span.end_column) for p in problems] == [
         (1, 7, 10),
         (3, 8, 10),
     ]
+    assert "`-Name` on the next line is not part of the command" in problems[0].message
+    assert "`-C` on the next line" in problems[1].message
+
+
+#: A backtick before trailing blanks escapes the first blank, so PowerShell sees a plain
+#: newline there. These break the statement the author meant to continue.
+BREAKING = [
+    # The next line is a parameter: "Missing expression after unary operator '-'".
+    ("Get-AzVM -Name $vm `  \n    -ResourceGroupName $rg\n", "`-ResourceGroupName` on the"),
+    # A hashtable value is a statement: the newline ends it, `-Bar` is no key.
+    ("$h = @{\n  Name = Get-Foo ` \n    -Bar 1\n}\n", "`-Bar` on the next line"),
+    # A parenthesised pipeline ends at a newline too ("Missing closing ')'").
+    ("$x = (Get-Foo ` \n  -Bar 1)\n", "`-Bar` on the next line"),
+    ("if ($a -ne $null ` \n    -and $b) { }\n", "`-and` on the next line"),
+    ('$c = "$(Get-Foo ` \n  -Bar)"\n', "`-Bar` on the next line"),
+    ("$vms | ForEach-Object { Stop-AzVM ` \n  -Force }\n", "`-Force` on the next line"),
+    # Windows PowerShell 5.1: "An empty pipe element is not allowed".
+    ("Get-AzVM ` \n  | Stop-AzVM\n", "empty pipe element"),
+    # The command or parameter that ends the line loses what follows.
+    ("$v = Get-AutomationVariable ` \n  'Region'\n", "`Get-AutomationVariable` gets no arg"),
+    ("Invoke-Command -ScriptBlock ` \n  { hostname }\n", "`-ScriptBlock` gets no value"),
+    ("$vms | ForEach-Object ` \n  { $_.Name }\n", "`ForEach-Object` gets no arguments"),
+]
+
+#: Where PowerShell skips a newline or expects one, the misleading backtick changes
+#: nothing: no RB901 (Microsoft's gallery runbooks are full of these).
+HARMLESS = [
+    "$params = @{ ` \n    ResourceGroupName = $rg ` \n    Name = $name\n}\n",
+    "$tiers = @{ Up = 'PremiumV3'; ` \n    Down = 'Standard' }\n",
+    "$h = @{ 'Key' = 1 ` \n    \"Other\" = 2 ` \n}\n",
+    "$cred = New-Object PSCredential( ` \n    $user, ` \n    $pass)\n",
+    "$s = [string]::Format('{0} {1}', ` \n    $a, ` \n    $b)\n",
+    "$list = @( ` \n    'a', ` \n    'b' ` \n)\n",
+    "$ok = $a -and ` \n    $b\n",
+    "$n = $a + ` \n    $b\n",
+    "$text = '{0}' -f ` \n    $a\n",
+    "Get-AzVM | ` \n    Stop-AzVM\n",
+    "$x = ` \n    Get-AzVM\n",
+    "if ($x) { ` \n    Write-Output 1\n}\n",
+    "if ($x) { 'y' } ` \nelse { 'n' }\n",
+    "try { Get-AzVM } ` \ncatch { throw }\n",
+    "Write-Output 'a' ` \n\nWrite-Output 'b'\n",
+    "Write-Output 'a' ` \n# next\nWrite-Output 'b'\n",
+    "Write-Output 'a' ` \n$b = Get-AzVM\n",
+    "param(\n    [Parameter(Mandatory = $true)] ` \n    [string] $Name\n)\n",
+    # A value after a value: either reading is plausible, so nothing is said.
+    "Write-Output $a ` \n    $b\n",
+    # Not code: strings, here-strings and comments keep their backticks.
+    '$s = "line one ` \nline two"\n',
+    "$h = @'\nGet-AzVM ` \n    -Name x\n'@\n",
+    "<#\nGet-AzVM ` \n    -Name x\n#>\n",
+    "# Get-AzVM ` \n",
+    "Write-Output 'last line' ` \n",
+]
+
+
+@pytest.mark.parametrize(("source", "consequence"), BREAKING)
+def test_misleading_backtick_that_breaks_the_statement(source: str, consequence: str) -> None:
+    problems = misleading_backticks(source)
+    assert len(problems) == 1
+    assert consequence in problems[0].message
+    assert len(problems[0].message) <= 160
+
+
+@pytest.mark.parametrize("source", HARMLESS)
+def test_harmless_misleading_backtick_is_silent(source: str) -> None:
+    assert misleading_backticks(source) == []
+    assert unbalanced(source) is None
+
+
+@pytest.mark.parametrize("source", [*HARMLESS, *(s for s, _ in BREAKING)])
+def test_normalised_text_keeps_every_line_length(source: str) -> None:
+    """The parser's text differs only where PowerShell reads something else, and never
+    in the length of a line: columns of facts are those of the original."""
+    normalized = normalise(source)
+    assert [len(line) for line in normalized.split("\n")] == [
+        len(line) for line in source.split("\n")
+    ]
+
+
+def test_harmless_backtick_is_parsed_as_a_newline() -> None:
+    """As a line continuation this hashtable would read ``Name = 'Region' ErrorAction =
+    'Stop'`` and not parse; PowerShell reads two entries, and so does the frontend."""
+    facts = extract(
+        "t.ps1",
+        "$params = @{ ` \n    Name = 'Region' ` \n    ErrorAction = 'Stop'\n}\n"
+        "$region = Get-AutomationVariable @params\n",
+    )
+    assert [(r.span.line, r.name.literal) for r in facts.refs if r.name] == [(5, "Region")]
+    assert facts.problems == []
+
+
+def test_breaking_backtick_is_parsed_as_the_author_meant() -> None:
+    """RB901 says the statement breaks; the lookup still gets the name that was meant."""
+    facts = extract("t.ps1", "$region = Get-AutomationVariable `  \n    -Name 'Region'\n")
+    assert [(r.span.line, r.name.literal) for r in facts.refs if r.name] == [(1, "Region")]
+    assert [p.span.line for p in facts.problems] == [1]
 
 
 @settings(max_examples=200, deadline=None)

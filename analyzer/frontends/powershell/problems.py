@@ -4,25 +4,29 @@ The tree-sitter grammars reject a fair amount of valid PowerShell (chained calls
 argument mode, method calls as DSC property values, ``InlineScript { } -PSComputerName``,
 …): on real runbooks about one file in seven gets ERROR nodes. Reporting those as RB901
 would make a CI gate fail on working code. So RB901 for PowerShell comes from checks that
-do not depend on the grammar's coverage:
+do not depend on the grammar's coverage, both read by :func:`lexical.scan`:
 
-- delimiters and strings must balance, by a small scanner that knows PowerShell's
-  comments, strings, here-strings, escapes and ``$( )`` inside strings;
+- delimiters and strings must balance (comments, strings, here-strings, escapes and
+  ``$( )`` inside strings are known);
 - a backtick followed by whitespace at the end of a line is *not* a line continuation
-  (PowerShell escapes the space and ends the statement; PSScriptAnalyzer calls this
-  "misleading backtick"); the frontend still reads the following line as the author meant.
+  (PowerShell escapes the space; PSScriptAnalyzer calls this "misleading backtick"). It is
+  an error only where the newline then breaks the statement (``-Name`` on the next line
+  becomes a statement of its own); inside ``@{ }``, after ``(`` or ``,``, before the next
+  hashtable entry and in other places where PowerShell skips or expects a newline it
+  changes nothing and is not reported. The frontend reads the following line as the
+  author meant in the first case, and as PowerShell does in the second.
 
-The scanner runs only for files where tree-sitter found an error, so its Python loop
-costs nothing on clean files.
+The scanner runs only for files where tree-sitter found an error or that have such a
+backtick, so its Python loop costs nothing on most files.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analyzer.frontends.common import merge_conflicts
+from analyzer.frontends.powershell import lexical
 from analyzer.model.facts import Problem
 from analyzer.model.span import Span
 
@@ -31,22 +35,12 @@ if TYPE_CHECKING:
 
     from analyzer.frontends.powershell.text import ParsedText
 
-_HELP = "fix the syntax; analysis continued on the parts that parsed"
-_CODE_SPECIAL = re.compile(r"[#'\"`@$(){}\[\]<\n]")
-_STRING_SPECIAL = re.compile(r'[`"$\n]')
-_TOKEN_BOUNDARY = frozenset(" \t\r\n;(){}|&,=")
-_CLOSERS = {")": "(", "}": "{", "]": "["}
+#: Said with every imbalance: what follows it may have been read as part of a string or
+#: block, so lookups there can be missing.
+_HELP = "fix the syntax; lookups after this point may be missing from the analysis"
 _THROTTLE_LIMIT = re.compile(r"(?is)-throttlelimit\s*\S+")
 _LABELLED_JUMP = re.compile(r"(?i)(?:break|continue)\s+[A-Za-z_]\w*")
 _JAGGED_TYPE = re.compile(r"\[[\w.]+(?:\[\])+\]")
-#: A backtick, then only spaces or tabs up to the end of the line.
-MISLEADING_BACKTICK = re.compile(r"`([ \t]+)(?=\r?\n)")
-
-
-@dataclass(slots=True)
-class _Open:
-    char: str
-    offset: int
 
 
 class _Positions:
@@ -63,128 +57,31 @@ class _Positions:
 
 
 def misleading_backticks(text: str) -> list[Problem]:
+    """RB901 for each backtick and trailing blanks that break the statement they end."""
+    if not lexical.TRAILING_BACKTICK.search(text):
+        return []
+    text = lexical.ascii_punctuation(text)
     positions = _Positions(text)
     return [
         Problem(
             "RB901",
-            "a backtick followed by whitespace does not continue the line: PowerShell "
-            "escapes the space and ends the statement here",
-            positions.span(match.start(), 1 + len(match.group(1))),
-            "delete the whitespace after the backtick",
+            f"a backtick before trailing whitespace does not continue the line, so {found.breaks}",
+            positions.span(found.offset, found.length),
+            "delete the whitespace after the backtick: PowerShell escapes the first blank "
+            "instead of continuing the line",
         )
-        for match in MISLEADING_BACKTICK.finditer(text)
+        for found in lexical.scan(text).trailing
+        if found.breaks is not None
     ]
 
 
 def unbalanced(text: str) -> Problem | None:
     """The first delimiter or string that does not balance, if any."""
-    positions = _Positions(text)
-    stack: list[_Open] = []
-    n = len(text)
-    i = 0
-
-    def problem(offset: int, message: str) -> Problem:
-        return Problem("RB901", message, positions.span(offset), _HELP)
-
-    while i < n:
-        top = stack[-1] if stack else None
-        if top is not None and top.char == '"':
-            match = _STRING_SPECIAL.search(text, i)
-            if match is None:
-                break
-            i = match.start()
-            c = text[i]
-            if c == "`":
-                i += 2
-            elif c == '"':
-                if text.startswith('""', i):
-                    i += 2
-                else:
-                    stack.pop()
-                    i += 1
-            elif c == "$" and text.startswith("$(", i):
-                stack.append(_Open("$(", i))
-                i += 2
-            else:
-                i += 1
-            continue
-        match = _CODE_SPECIAL.search(text, i)
-        if match is None:
-            break
-        i = match.start()
-        c = text[i]
-        at_token_start = i == 0 or text[i - 1] in _TOKEN_BOUNDARY
-        if c == "\n":
-            i += 1
-        elif c == "#" and at_token_start:
-            end = text.find("\n", i)
-            i = n if end == -1 else end
-        elif c == "<" and text.startswith("<#", i) and at_token_start:
-            end = text.find("#>", i + 2)
-            if end == -1:
-                return problem(i, "unterminated block comment: `<#` is never closed by `#>`")
-            i = end + 2
-        elif c == "`":
-            i += 2
-        elif c == "'":
-            j = i + 1
-            while True:
-                end = text.find("'", j)
-                if end == -1:
-                    return problem(i, "unterminated string: the `'` opened here is never closed")
-                if text.startswith("''", end):
-                    j = end + 2
-                    continue
-                i = end + 1
-                break
-        elif c == '"':
-            stack.append(_Open('"', i))
-            i += 1
-        elif c == "@" and text.startswith(("@'", '@"'), i) and _line_rest_blank(text, i + 2):
-            quote = text[i + 1]
-            terminator = re.compile(r"^[ \t]*" + quote + "@", re.MULTILINE)
-            found = terminator.search(text, text.find("\n", i) + 1)
-            if found is None:
-                return problem(
-                    i, f"unterminated here-string: no line starts with `{quote}@` to close it"
-                )
-            i = found.end()
-        elif c in "({[":
-            stack.append(_Open(c, i))
-            i += 1
-        elif c in ")}]":
-            opener = stack[-1] if stack else None
-            expected = _CLOSERS[c]
-            if opener is None:
-                return problem(i, f"unexpected `{c}`: nothing is open here to close")
-            if (opener.char == "$(" and c == ")") or opener.char == expected:
-                stack.pop()
-                i += 1
-                continue
-            where = positions.span(opener.offset)
-            shown = "(" if opener.char == "$(" else opener.char
-            return problem(
-                i,
-                f"unexpected `{c}`: the `{shown}` opened at line {where.line}, column "
-                f"{where.column} is still open",
-            )
-        else:
-            i += 1
-    if stack:
-        opener = stack[-1]
-        if opener.char == '"':
-            return problem(
-                opener.offset, 'unterminated string: the `"` opened here is never closed'
-            )
-        shown = "(" if opener.char == "$(" else opener.char
-        return problem(opener.offset, f"`{shown}` opened here is never closed")
-    return None
-
-
-def _line_rest_blank(text: str, start: int) -> bool:
-    end = text.find("\n", start)
-    rest = text[start:] if end == -1 else text[start:end]
-    return not rest.strip()
+    text = lexical.ascii_punctuation(text)
+    imbalance = lexical.scan(text).imbalance
+    if imbalance is None:
+        return None
+    return Problem("RB901", imbalance[1], _Positions(text).span(imbalance[0]), _HELP)
 
 
 def syntax_problems(

@@ -1,45 +1,49 @@
 """The text the parser sees, and the way back to the text the author wrote.
 
-PowerShell's tokenizer treats typographic quotes and dashes as their ASCII forms and a
-backtick followed by trailing blanks as an escaped blank; the grammar does neither. The
-parser therefore gets a normalised copy in which each replacement keeps the number of
-code points, so lines and code-point columns are the same in both texts. Text for facts
-(names, expressions) is always cut from the original.
+PowerShell's tokenizer reads typographic quotes and dashes as their ASCII forms, skips a
+backtick followed by blanks as escaped whitespace, and reads a backtick escape outside a
+string (```n"text"``) as one character; the grammar does none of these. The parser
+therefore gets a normalised copy in which each replacement keeps the number of code
+points on every line, so lines and code-point columns are the same in both texts. Text
+for facts (names, expressions) is always cut from the original.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from analyzer.frontends.powershell.problems import MISLEADING_BACKTICK
+from analyzer.frontends.powershell import lexical
 from analyzer.model.span import LineIndex, Span
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-_TYPOGRAPHIC = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-    }
-)
-
 
 def normalise(text: str) -> str:
-    """What the parser should read: what PowerShell's tokenizer would make of ``text``."""
-    normalized = text.translate(_TYPOGRAPHIC)
-    if "`" in normalized:
-        # Parse what the author meant; RB901 still reports the misleading backtick.
-        normalized = MISLEADING_BACKTICK.sub("`", normalized)
-    return normalized
+    """What the parser should read: what PowerShell's tokenizer would make of ``text``.
+
+    A backtick and trailing blanks that break the statement (RB901) are read as the line
+    continuation the author meant, so the lookup on the next line keeps its ``-Name``;
+    one that changes nothing (``@{ `…``) is read as the blank it is, as PowerShell does.
+    A backtick escape that the grammar would read as swallowing the string or variable
+    after it gets a letter instead of its backtick (see :func:`lexical.scan`).
+    """
+    normalized = lexical.ascii_punctuation(text)
+    if not lexical.needs_scan(normalized):
+        return normalized
+    found = lexical.scan(normalized)
+    if not found.trailing and not found.glued:
+        return normalized
+    chars = list(normalized)
+    for backtick in found.trailing:
+        start = backtick.offset
+        if backtick.breaks is None:
+            chars[start] = " "
+        else:
+            chars[start : start + backtick.length] = [" "] * (backtick.length - 1) + ["`"]
+    for offset in found.glued:
+        chars[offset] = "_"
+    return "".join(chars)
 
 
 class ParsedText:
