@@ -22,7 +22,7 @@ class ManagementCmdletInRunbook(Rule):
     forms) in a runbook or DSC configuration **when the result is used as the asset's
     value**: a connection field read (`$c.TenantId`), a credential's password
     (`$cred.GetNetworkCredential()`, `-Credential $cred`), a certificate's key, or the
-    `.Value` of a variable.
+    `.Value` of a variable that the inventory declares encrypted.
 
     It stays silent on deliberate management use: existence checks
     (`$null = Get-AzAutomationVariable …`, `if (-not (Get-Az… ))`), metadata reads
@@ -38,8 +38,8 @@ class ManagementCmdletInRunbook(Rule):
     variable whose value is `$null` when it is encrypted. They also need a sign-in with
     rights on the account. Inside a job the internal cmdlets (`Get-AutomationConnection`
     and friends) return the values and need nothing. The `.Value` of an unencrypted
-    variable does work, so that case is an info: the internal cmdlet is simpler and also
-    works once the variable is encrypted.
+    variable does work (runbooks rely on it), so a variable is reported only when the
+    inventory declares it encrypted; then its management value is `$null`.
 
     ## Example
     ```powershell
@@ -94,6 +94,8 @@ class ManagementCmdletInRunbook(Rule):
                 continue
             if ref.account is not None and ref.account.effective is None:
                 continue  # another account's asset: the internal cmdlet cannot read it
+            if ref.kind == "variable" and not self._encrypted(file, ref, context):
+                continue  # .Value of an unencrypted variable works; runbooks rely on it
             yield self._finding(file, ref, uses, results[ref.kind]["internal"], context)
 
     def _finding(
@@ -108,7 +110,6 @@ class ManagementCmdletInRunbook(Rule):
         argument = f" -Name '{name}'" if name else ""
         members = sorted({shown for shown, _ in uses}, key=[s for s, _ in uses].index)
         read = ", ".join(members[:3]) + (" …" if len(members) > 3 else "")
-        severity = None
         if ref.kind == "connection":
             message = f"{ref.callee} returns metadata without the connection's fields, but the runbook reads {read}"
             help = f"use `{internal}{argument}`: inside the job it returns the fields"
@@ -118,13 +119,9 @@ class ManagementCmdletInRunbook(Rule):
         elif ref.kind == "certificate":
             message = f"{ref.callee} returns the certificate's metadata, but it is used as a certificate ({read})"
             help = f"use `{internal}{argument}`: inside the job it returns the certificate"
-        elif self._encrypted(file, ref, context):
+        else:
             message = f'{ref.callee} returns $null as the value of encrypted variable "{name}", and .Value is read'
             help = f"use `{internal}{argument}` and drop .Value: it returns the decrypted value"
-        else:
-            message = f"{ref.callee} reads the variable through the management API; inside a runbook {internal} returns its value"
-            help = f"use `{internal}{argument}` and drop .Value: it returns the value itself, without a sign-in"
-            severity = "info"
         related = tuple(
             Related(
                 file.path,
@@ -141,7 +138,6 @@ class ManagementCmdletInRunbook(Rule):
             help=help,
             logical=ref.logical,
             related=related,
-            severity=severity,  # type: ignore[arg-type]
         )
 
     @staticmethod

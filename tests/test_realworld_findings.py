@@ -29,28 +29,7 @@ from tests.bench.findings_table import (
 CASES = case_folders()
 
 #: Case → why the analyzer is wrong on it today (issue 7 item, or what else).
-KNOWN_WRONG: dict[str, str] = {
-    "13-rb103-encrypted-variable-value": (
-        "issue 7 item 2: RB103 info on .Value of the two unencrypted variables, suggesting "
-        "Get-AutomationVariable, whose result has no .Value (labelled silent)"
-    ),
-    "14-rb103-variable-value-no-inventory": (
-        "issue 7 item 2: RB103 info on .Value of a variable not known to be encrypted "
-        "(labelled silent)"
-    ),
-    "28-rb101-random-test-assets": (
-        "issue 7 items 7 and 2: RB101 on names random by design; RB103 info on the "
-        "read-back of a variable the test stored unencrypted"
-    ),
-    "34-workflow-missing-bare-child": (
-        "issue 7 item 9: the bare Delete-DiskSnapshots call is RB201 at warning, not at "
-        "RB201's error (labelled error: the workflow fails to publish all the same)"
-    ),
-    "42-rb401-name-mismatch": (
-        "not in issue 7's list: a `configuration` whose `{` is on the next line is not "
-        "recorded as a declaration, so RB401 misses the DSC file's name mismatch"
-    ),
-}
+KNOWN_WRONG: dict[str, str] = {}
 
 #: Rules that must have at least one expected true positive in the corpus, so that "no
 #: true finding lost" is checked for each of them.

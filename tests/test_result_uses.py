@@ -22,7 +22,10 @@ def _uses(text: str) -> list[tuple[str, str | None, str | None]]:
         (f"Get-AzAutomationVariable {MGMT} -Name 'X' | Out-Null", [("discarded", None, None)]),
         (f"[void](Get-AzAutomationVariable {MGMT} -Name 'X')", [("discarded", None, None)]),
         (f"if (Get-AzAutomationVariable {MGMT} -Name 'X') {{ 1 }}", [("tested", None, None)]),
-        (f"if (-not (Get-AzAutomationVariable {MGMT} -Name 'X')) {{ 1 }}", [("tested", None, None)]),
+        (
+            f"if (-not (Get-AzAutomationVariable {MGMT} -Name 'X')) {{ 1 }}",
+            [("tested", None, None)],
+        ),
         (f"(Get-AzAutomationVariable {MGMT} -Name 'X').Value", [("member", "Value", None)]),
         (
             f"Get-AzAutomationVariable {MGMT} -Name 'X' | Select-Object -ExpandProperty Value",

@@ -273,6 +273,7 @@ JOIN_PATH = CmdletSpec(
 #: Lower-cased cmdlet name → spec. PowerShell command names are case-insensitive.
 CMDLETS: dict[str, CmdletSpec] = {spec.name.lower(): spec for spec in _SPECS}
 
+
 @dataclass(slots=True)
 class Binding:
     """Result of binding one command's arguments: parameter name → bound element."""

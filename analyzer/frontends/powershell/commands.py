@@ -246,6 +246,13 @@ class Commands:
         owner, definitions = found
         if any(d.kind == "parameter" for d in definitions):
             return "function-parameter" if owner.kind == "function" else "parameter"
+        if all(
+            d.kind == "assignment"
+            and d.value is not None
+            and _RANDOM.search(self.source.text(d.value))
+            for d in definitions
+        ):
+            return "random"  # $name = 'Test' + (Get-Random)
         loops = [d.node for d in definitions if d.node.type == "foreach_statement"]
         if loops:
             collection = self.source.text(loops[0]).split("{", 1)[0]

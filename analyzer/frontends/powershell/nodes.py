@@ -114,3 +114,26 @@ def variables_in(node: Node) -> list[Node]:
         else:
             stack.extend(current.named_children)
     return found
+
+
+def statement_command(statement: Node | None) -> Node | None:
+    """The command a statement consists of (``pipeline`` → ``pipeline_chain`` → command)."""
+    node = statement
+    while (
+        node is not None
+        and node.type in ("pipeline", "pipeline_chain")
+        and node.named_child_count == 1
+    ):
+        node = node.named_children[0]
+    return node if node is not None and node.type == "command" else None
+
+
+def detached_body_of(block: Node) -> Node | None:
+    """The ``Configuration Name`` command a script block belongs to when its ``{`` is on
+    the next line (PowerShell allows that; the grammar makes two statements of it)."""
+    statement: Node | None = block.parent
+    while statement is not None and statement.type in ("unary_expression", "pipeline_chain"):
+        statement = statement.parent
+    if statement is None or statement.type != "pipeline":
+        return None
+    return statement_command(statement.prev_named_sibling)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from analyzer.frontends.powershell.nodes import (
     assignment_target,
     command_name,
+    detached_body_of,
     is_workflow,
     swallowed_variable,
     variable_key,
@@ -144,7 +145,9 @@ class Scopes:
             command = node.parent
             while command is not None and command.type in ("unary_expression", "command_elements"):
                 command = command.parent
-            if command is not None and command.type == "command":
+            if command is None or command.type != "command":
+                command = detached_body_of(node)
+            if command is not None:
                 name = command_name(command)
                 if name is not None and self.source.text(name).lower() == "configuration":
                     return "configuration"

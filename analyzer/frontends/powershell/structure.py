@@ -76,9 +76,30 @@ class Structure:
             ),
             None,
         )
+        if body is None:
+            body = self._body_on_next_line(command)
         if first is None or first.type != "generic_token" or body is None:
             return None
         return first, body
+
+    @staticmethod
+    def _body_on_next_line(command: Node) -> Node | None:
+        """``Configuration Name`` + newline + ``{ … }``: the next statement's script block."""
+        statement: Node | None = command.parent
+        while statement is not None and statement.type == "pipeline_chain":
+            statement = statement.parent
+        following = statement.next_named_sibling if statement is not None else None
+        while following is not None and following.type in (
+            "pipeline",
+            "pipeline_chain",
+            "unary_expression",
+        ):
+            if following.named_child_count != 1:
+                return None
+            following = following.named_children[0]
+        if following is not None and following.type == "script_block_expression":
+            return following
+        return None
 
     def _read_kind(self) -> None:
         statements = next((c for c in self.root.named_children if c.type == "statement_list"), None)
