@@ -276,3 +276,21 @@ def test_unprovable_creation_in_the_same_file_lowers_the_finding() -> None:
     )
     workspace = _workspace(("Test-Jobs.ps1", source))
     assert _rb201(workspace) == [("Test-Jobs.ps1", 2, "warning")]
+
+
+def test_graph_marks_a_created_child_as_existing() -> None:
+    """The dependency report must not call a child missing that the parent deploys."""
+    workspace = _workspace(
+        (
+            "Deploy-Cleanup.ps1",
+            "Import-AzAutomationRunbook -ResourceGroupName 'rg' -AutomationAccountName 'aa' "
+            "-Path \"$PSScriptRoot\\Remove-StaleDisks.ps1\" -Type PowerShell -Published\n"
+            "Start-AzAutomationRunbook -ResourceGroupName 'rg' -AutomationAccountName 'aa' "
+            "-Name 'Remove-StaleDisks'\n"
+            "Start-AzAutomationRunbook -ResourceGroupName 'rg' -AutomationAccountName 'aa' "
+            "-Name 'Remove-StaleSnapshots'\n",
+        ),
+    )
+    nodes = workspace.graph.nodes
+    assert nodes["runbook/Remove-StaleDisks"]["missing"] is False
+    assert nodes["runbook/Remove-StaleSnapshots"]["missing"] is True

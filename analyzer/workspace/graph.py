@@ -85,7 +85,13 @@ def build_graph(workspace: Workspace) -> networkx.DiGraph:
                 continue
             target = runbook_ids.setdefault(name.lower(), runbook_node(name))
             if target not in graph:
-                graph.add_node(target, type="runbook", name=name, kind=None, paths=[], missing=True)
+                # A child the scanned scripts create, or one the inventory declares, exists.
+                missing = not resolved.created and not workspace.runbook_declared(
+                    name, workspace.account_of(file)
+                )
+                graph.add_node(
+                    target, type="runbook", name=name, kind=None, paths=[], missing=missing
+                )
         edge = calls.setdefault((source, target), {"relation": "calls", "forms": set(), "count": 0})
         edge["forms"].add(resolved.call.form)
         edge["count"] += 1
