@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from typing import Any
 
-from analyzer.rules._helpers import callee_span
+from analyzer.rules._helpers import callee_span, run_as_asset
 
 from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
@@ -30,7 +30,8 @@ class ManagementCmdletInRunbook(Rule):
     from another account (an `-AutomationAccountName` that is not a constant, such as a
     loop over accounts), enumerations without `-Name`, and admin scripts that never run as
     a job (interactive sign-in, `Read-Host`, `Out-GridView`, `#Requires
-    -RunAsAdministrator`, enumeration of Automation accounts).
+    -RunAsAdministrator`, enumeration of Automation accounts). A Run As asset is left to
+    RB107: pointing to the internal cmdlet for a retired asset would be no advice.
 
     ## Why is this bad?
     The management cmdlets return the asset's *metadata*: a connection object without
@@ -94,6 +95,8 @@ class ManagementCmdletInRunbook(Rule):
                 continue
             if ref.account is not None and ref.account.effective is None:
                 continue  # another account's asset: the internal cmdlet cannot read it
+            if run_as_asset(ref) is not None:
+                continue  # RB107: the asset is retired, so the internal cmdlet is no advice
             if ref.kind == "variable" and not self._encrypted(file, ref, context):
                 continue  # .Value of an unencrypted variable works; runbooks rely on it
             yield self._finding(file, ref, uses, results[ref.kind]["internal"], context)
