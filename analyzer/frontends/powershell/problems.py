@@ -16,8 +16,9 @@ do not depend on the grammar's coverage, both read by :func:`lexical.scan`:
   changes nothing and is not reported. The frontend reads the following line as the
   author meant in the first case, and as PowerShell does in the second.
 
-The scanner runs only for files where tree-sitter found an error or that have such a
-backtick, so its Python loop costs nothing on most files.
+The scanner runs only for files where tree-sitter found an error, that have such a
+backtick or an odd number of double quotes, so its Python loop costs nothing on most
+files.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 #: Said with every imbalance: what follows it may have been read as part of a string or
 #: block, so lookups there can be missing.
-_HELP = "fix the syntax; lookups after this point may be missing from the analysis"
+_HELP = "fix the syntax; until then lookups near it may be missing from the analysis"
 _THROTTLE_LIMIT = re.compile(r"(?is)-throttlelimit\s*\S+")
 _LABELLED_JUMP = re.compile(r"(?i)(?:break|continue)\s+[A-Za-z_]\w*")
 _JAGGED_TYPE = re.compile(r"\[[\w.]+(?:\[\])+\]")
@@ -88,14 +89,24 @@ def syntax_problems(
     original: str, normalized: str, source: ParsedText, errors: list[Node], missing: list[Node]
 ) -> list[Problem]:
     """RB901 from checks we can vouch for, not from every ERROR node: the grammar also
-    rejects valid PowerShell."""
+    rejects valid PowerShell.
+
+    The imbalance scan runs where the grammar found an error, and where an odd number of
+    double quotes hints at a string that never closes: the grammar accepts some of those
+    without an error (``-Name "$($p)-Spn`` reads as a parameter named ``-Spn"``), and
+    the lookups inside the string would vanish without a word.
+    """
     problems = merge_conflicts(source.data, source.index)
     if problems:
         # Everything else the parser stumbles on follows from the conflict markers.
         return problems
     if "`" in original:
         problems.extend(misleading_backticks(original))
-    if any(not _grammar_gap(node, source) for node in errors) or missing:
+    if (
+        any(not _grammar_gap(node, source) for node in errors)
+        or missing
+        or normalized.count('"') % 2
+    ):
         imbalance = unbalanced(normalized)
         if imbalance is not None:
             problems.append(imbalance)

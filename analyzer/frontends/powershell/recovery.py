@@ -208,11 +208,12 @@ class _Reader:
         return {kind for kind in ("workflow", "inlinescript") if scope.within(kind)}  # type: ignore[arg-type]
 
     def _unreadable(self, written: str, start: int, end: int) -> None:
+        cmdlet = written.rsplit("\\", 1)[-1]
         self.facts.problems.append(
             Problem(
                 "RB901",
-                f"`{written}` is in code the parser could not read and its name could not "
-                "be recovered: the lookups of this file may be incomplete",
+                f"`{cmdlet}` is in code the parser could not read and its name could not be "
+                "recovered: the lookups of this file may be incomplete",
                 self.span(start, end),
                 _HELP,
             )
