@@ -95,7 +95,7 @@ def extract(path: str, text: str) -> FileFacts:
         syntax_problems(text, normalized, source, errors, found.get("missing", []))
     )
     if errors:
-        fallback_lookups(source, root, errors, facts)
+        fallback_lookups(source, root, errors, facts, resolver, structure.local_commands)
     facts.runbook = Runbook(
         name="",
         kind=structure.kind,
