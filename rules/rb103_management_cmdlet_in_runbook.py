@@ -10,7 +10,7 @@ from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.model.diagnostic import Diagnostic, Related
 from analyzer.model.facts import AssetRef, FileFacts
-from analyzer.model.span import Span
+from analyzer.model.span import LogicalLocation, Span
 
 
 class ManagementCmdletInRunbook(Rule):
@@ -75,20 +75,22 @@ class ManagementCmdletInRunbook(Rule):
             return
         results = platform()["management-results"]
         generic = {m.lower() for m in platform()["object-members"]["generic"]}
-        evidence: dict[int, list[tuple[str, Span | None]]] = {}
+        evidence: dict[int, list[tuple[str, Span | None, LogicalLocation | None]]] = {}
         for use in file.result_uses:
             ref = file.refs[use.ref]
             if ref.operation != "management":
                 continue
             shown = _value_use(use.how, use.member, use.parameter, results[ref.kind], generic)
             if shown is not None:
-                evidence.setdefault(use.ref, []).append((shown, use.span))
+                evidence.setdefault(use.ref, []).append((shown, use.span, use.logical))
         for field_use in file.field_uses:  # graphical: activity outputs read by path
             ref = file.refs[field_use.ref]
             if ref.operation == "management":
                 shown = _value_use("member", field_use.field, None, results[ref.kind], generic)
                 if shown is not None:
-                    evidence.setdefault(field_use.ref, []).append((shown, field_use.span))
+                    evidence.setdefault(field_use.ref, []).append(
+                        (shown, field_use.span, field_use.logical)
+                    )
         for index, ref in enumerate(file.refs):
             uses = evidence.get(index)
             if not uses or ref.name is None or {"enumeration", "whatif"} & ref.tags:
@@ -105,13 +107,13 @@ class ManagementCmdletInRunbook(Rule):
         self,
         file: FileFacts,
         ref: AssetRef,
-        uses: list[tuple[str, Span | None]],
+        uses: list[tuple[str, Span | None, LogicalLocation | None]],
         internal: str,
         context: RuleContext,
     ) -> Diagnostic:
         name = ref.name.effective if ref.name is not None else None
         argument = f" -Name '{name}'" if name else ""
-        members = sorted({shown for shown, _ in uses}, key=[s for s, _ in uses].index)
+        members = list(dict.fromkeys(shown for shown, _, _ in uses))
         read = ", ".join(members[:3]) + (" …" if len(members) > 3 else "")
         if ref.kind == "connection":
             message = f"{ref.callee} returns metadata without the connection's fields, but the runbook reads {read}"
@@ -126,13 +128,9 @@ class ManagementCmdletInRunbook(Rule):
             message = f'{ref.callee} returns $null as the value of encrypted variable "{name}", and .Value is read'
             help = f"use `{internal}{argument}` and drop .Value: it returns the decrypted value"
         related = tuple(
-            Related(
-                file.path,
-                span,
-                f"{shown} here" if shown.startswith("passed") else f"{shown} is read here",
-            )
-            for shown, span in uses
-            if span
+            Related(file.path, span, _where(shown, logical))
+            for shown, span, logical in uses
+            if span is not None or logical is not None
         )
         return self.diagnostic(
             file.path,
@@ -152,6 +150,13 @@ class ManagementCmdletInRunbook(Rule):
             return False
         assets = workspace.inventory.lookup("variable", name, workspace.account_of(file))
         return any(d.encrypted for asset in assets for d in asset.declarations)
+
+
+def _where(shown: str, logical: LogicalLocation | None) -> str:
+    text = f"{shown} here" if shown.startswith("passed") else f"{shown} is read here"
+    if logical is not None:
+        text += f' (activity "{logical.activity}")'
+    return text
 
 
 def _value_use(

@@ -16,6 +16,7 @@ cannot be decoded is RB902.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from analyzer.frontends.graphical_model import (
     KNOWN_DESCRIPTORS,
@@ -35,6 +36,7 @@ from analyzer.model.facts import (
     Parameter,
     ParameterUse,
     Problem,
+    ResultUse,
     Runbook,
     RunbookCall,
 )
@@ -59,6 +61,8 @@ class _Extractor:
         self.parameters = {p.name.lower(): p for p in model.parameters}
         #: Lower-cased activity name → index of the connection lookup it performs.
         self.connection_activities: dict[str, int] = {}
+        #: Lower-cased activity name → index of any lookup it performs (for ResultUse).
+        self.lookup_activities: dict[str, int] = {}
 
     # ------------------------------------------------------------- helpers
     @staticmethod
@@ -131,10 +135,24 @@ class _Extractor:
             # expression: RB907 notes it, and RB101 must not call it dynamic.
             unknown = descriptor.kind not in KNOWN_DESCRIPTORS
             tags = frozenset({"unknown-value"}) if unknown else frozenset()
+        account = None
+        if spec.operation == "management":
+            bound_account = bound.get("automationaccountname")
+            account = self.name_value(bound_account) if bound_account is not None else None
         index = len(self.facts.refs)
         self.facts.refs.append(
-            AssetRef(spec.kind, spec.operation, activity.command, name, None, location, tags)  # type: ignore[arg-type]
+            AssetRef(
+                spec.kind,  # type: ignore[arg-type]
+                spec.operation,  # type: ignore[arg-type]
+                activity.command,
+                name,
+                None,
+                location,
+                tags,
+                account,
+            )
         )
+        self.lookup_activities[activity.name.lower()] = index
         if spec.kind == "connection" and spec.operation == "get":
             self.connection_activities[activity.name.lower()] = index
 
@@ -170,12 +188,33 @@ class _Extractor:
                 )
             elif d.kind == "RunbookParameter" and d.parameter:
                 self.facts.parameter_uses.append(ParameterUse(d.parameter, location))
-            elif d.kind == "ActivityOutput" and d.field_path and d.activity:
-                index = self.connection_activities.get(d.activity.lower())
-                if index is not None:
-                    self.facts.field_uses.append(FieldUse(index, d.field_path[0], None, location))
+            elif d.kind == "ActivityOutput" and d.activity:
+                self._activity_output(d.activity, d.field_path, location)
             elif d.kind == "PowerShellExpression" and d.expression:
                 self.code(d.expression, location)
+
+    def _activity_output(
+        self,
+        activity: str,
+        field_path: tuple[str, ...] | list[str] | None,
+        location: LogicalLocation,
+    ) -> None:
+        """A parameter bound to a lookup activity's output: a field read, or the whole
+        result passed on (a credential into a -Credential parameter)."""
+        index = self.lookup_activities.get(activity.lower())
+        if index is None:
+            return
+        if field_path:
+            self.facts.result_uses.append(
+                ResultUse(index, "member", None, member=field_path[0], logical=location)
+            )
+            connection = self.connection_activities.get(activity.lower())
+            if connection is not None:
+                self.facts.field_uses.append(FieldUse(connection, field_path[0], None, location))
+            return
+        self.facts.result_uses.append(
+            ResultUse(index, "passed", None, parameter=location.parameter, logical=location)
+        )
 
     # ---------------------------------------------------------------- code
     def code(self, text: str, location: LogicalLocation) -> None:
@@ -194,7 +233,12 @@ class _Extractor:
                     None,
                     location,
                     ref.tags,
+                    _no_span(ref.account),
                 )
+            )
+        for use in facts.result_uses:
+            self.facts.result_uses.append(
+                replace(use, ref=use.ref + offset, span=None, logical=location)
             )
         for call in facts.calls:
             self.facts.calls.append(
@@ -212,9 +256,7 @@ class _Extractor:
         for use in facts.field_uses:
             self.facts.field_uses.append(FieldUse(use.ref + offset, use.field, None, location))
         for match in _ACTIVITY_OUTPUT_FIELD.finditer(_without_comments(text)):
-            index = self.connection_activities.get(match.group(1).lower())
-            if index is not None:
-                self.facts.field_uses.append(FieldUse(index, match.group(2), None, location))
+            self._activity_output(match.group(1), (match.group(2),), location)
         for problem in facts.problems:
             if problem.code != "RB901":
                 continue
@@ -288,7 +330,7 @@ def _without_comments(text: str) -> str:
 def _no_span(value: NameValue | None) -> NameValue | None:
     if value is None:
         return None
-    return NameValue(value.literal, value.expression, value.resolved, None)
+    return replace(value, span=None)
 
 
 def extract_graphical(path: str, data: bytes) -> FileFacts:

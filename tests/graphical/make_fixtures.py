@@ -1789,13 +1789,54 @@ GENERATORS: tuple[Callable[[], list[Fixture]], ...] = (
 RULES_FOLDER = ROOT / "fixtures" / "rules"
 
 
+def _management_sign_in(seed: str, read: dict[str, str]) -> Runbook:
+    """A graphical runbook that reads a connection with the management cmdlet and binds
+    ``read`` (parameter → field of its output) into the next activity."""
+    account = {
+        "ResourceGroupName": Constant("rg-automation"),
+        "AutomationAccountName": Constant("aa-ops"),
+    }
+    get = "Get SPN connection"
+    return _runbook(
+        seed,
+        activities=[
+            Command("Sign in", "Connect-AzAccount", "Az.Accounts", {"Identity": Constant(True)}),
+            Command(
+                get,
+                "Get-AzAutomationConnection",
+                "Az.Automation",
+                {**account, "Name": Constant("ReportingSpn")},
+                parameter_set="ByName",
+            ),
+            Command(
+                "Use connection",
+                "Write-Output",
+                "Microsoft.PowerShell.Utility",
+                {parameter: ActivityOutput(get, (field,)) for parameter, field in read.items()},
+            ),
+        ],
+        links=[Link("Sign in", get), Link(get, "Use connection")],
+    )
+
+
 def rule_fixtures() -> dict[str, bytes]:
     """Graphical entries of the per-rule fixtures (``fixtures/rules/<rule>/``), by path
     relative to that folder; their goldens come from ``pytest --update-goldens``."""
     start = identity_spec("Start-NightlyMaintenance")
     good = export(start)
     hand_edited = export(start, "2.10999")
+    fields = _management_sign_in("bad_graphical_connection_fields", {"InputObject": "TenantId"})
+    metadata = _management_sign_in(
+        "ok_graphical_connection_metadata", {"InputObject": "FieldDefinitionValues"}
+    )
     return {
+        # A management connection's output read as fields: the internal cmdlet was meant.
+        "management-cmdlet-in-runbook/bad_graphical_connection_fields.graphrunbook": export(
+            fields
+        ),
+        "management-cmdlet-in-runbook/ok_graphical_connection_metadata.graphrunbook": export(
+            metadata
+        ),
         # The real case: a 1.10 export whose header was edited to "2.10999". Readable.
         "unknown-format/bad_hand_edited_schema.graphrunbook": hand_edited,
         "unknown-format/ok_exported_1_10.graphrunbook": good,
