@@ -106,9 +106,9 @@ BREAKING = [
     # Windows PowerShell 5.1: "An empty pipe element is not allowed".
     ("Get-AzVM ` \n  | Stop-AzVM\n", "empty pipe element"),
     # The command or parameter that ends the line loses what follows.
-    ("$v = Get-AutomationVariable ` \n  'Region'\n", "`Get-AutomationVariable` gets no arg"),
-    ("Invoke-Command -ScriptBlock ` \n  { hostname }\n", "`-ScriptBlock` gets no value"),
-    ("$vms | ForEach-Object ` \n  { $_.Name }\n", "`ForEach-Object` gets no arguments"),
+    ("$v = Get-AutomationVariable ` \n  'Region'\n", "`'Region'` on the next line is not"),
+    ("Invoke-Command -ScriptBlock ` \n  { hostname }\n", "`{` on the next line is not part"),
+    ("$vms | ForEach-Object ` \n  { $_.Name }\n", "`{` on the next line is not part"),
 ]
 
 #: Where PowerShell skips a newline or expects one, the misleading backtick changes

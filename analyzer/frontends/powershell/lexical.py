@@ -477,6 +477,7 @@ def _trailing_verdict(text: str, backtick: int, line_end: int, context: str | No
     word = _LAST_WORD.search(before)
     if word is not None and word.group(1) and word.group(2).lower() in _OPERATORS:
         return None
+    lost = f"`{after.split()[0][:40]}` on the next line is not part of the command"
     if after[0] == "-" and after[1:2].isalpha():
         token = _NEXT_WORD.match(after, 1)
         shown = "-" + (token.group(0) if token else "")
@@ -491,8 +492,8 @@ def _trailing_verdict(text: str, backtick: int, line_end: int, context: str | No
     if word is None:
         return None
     if word.group(1) and not word.group(3):
-        return f"`-{word.group(2)[:40]}` gets no value from the next line"
+        return lost  # a parameter ends the line; its value (or the next argument) is lost
     command = _COMMAND_AT_START.search(before)
     if not word.group(1) and command is not None and command.group(1).lower() not in _KEYWORDS:
-        return f"`{command.group(1)[:40]}` gets no arguments from the next line"
+        return lost  # a command name ends the line; its arguments are lost
     return None
