@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
-from analyzer.model.diagnostic import Diagnostic
-from analyzer.model.span import Span
+from analyzer.inventory.model import Inventory, fold
+from analyzer.model.diagnostic import Diagnostic, Related
+from analyzer.model.span import LogicalLocation, Span
 
 if TYPE_CHECKING:
     from analyzer.model.facts import AssetRef, FileFacts
@@ -17,6 +18,60 @@ if TYPE_CHECKING:
 
 #: Where file-level findings point: the start of the file (as ruff does for E902).
 FILE_START = Span(1, 1, 1, 1)
+#: Longest message a rule prints (the rule goldens check it): a reviewer reads it as one
+#: line of a CI log, so candidates and detail beyond it go into help and related notes.
+MAX_MESSAGE = 160
+
+
+def fitted(message: str, *tails: str) -> str:
+    """``message`` with as many of the optional ``tails`` as fit in MAX_MESSAGE, in order:
+    a suggestion that would make the line too long is left to the help line."""
+    for tail in tails:
+        if len(message) + len(tail) > MAX_MESSAGE:
+            break
+        message += tail
+    return message
+
+
+def name_span(ref: AssetRef) -> Span | None:
+    """Where a lookup's caret goes: under the name when it has a span, else the call."""
+    return (ref.name.span if ref.name is not None else None) or ref.span
+
+
+def related_place(
+    path: str, span: Span | None, logical: LogicalLocation | None, message: str
+) -> Related:
+    """A related location; a graphical activity has no line, so the note names it."""
+    if span is None and logical is not None:
+        message += f' (activity "{logical.activity}")'
+    return Related(path, span, message)
+
+
+def lookups_by_asset(
+    workspace: Workspace,
+) -> Iterator[tuple[FileFacts, str | None, list[tuple[AssetRef, str]]]]:
+    """(file, account, [(ref, name)]) per file and asset: the dependencies with a known
+    name grouped by kind and case-folded name, first lookup first, so that a rule
+    reports one finding per asset and file with the other lookups as related places."""
+    groups: dict[tuple[str, str, str], list[tuple[AssetRef, str]]] = {}
+    files: dict[str, tuple[FileFacts, str | None]] = {}
+    for file, ref, name, account in lookup_references(workspace):
+        files.setdefault(file.path, (file, account))
+        groups.setdefault((file.path, ref.kind, fold(name)), []).append((ref, name))
+    for (path, _kind, _name), refs in groups.items():
+        file, account = files[path]
+        yield file, account, sorted(refs, key=lambda item: _position(item[0]))
+
+
+def _position(ref: AssetRef) -> tuple[int, int]:
+    span = name_span(ref)
+    return (span.line, span.column) if span is not None else (0, 0)
+
+
+def suggested_names(inventory: Inventory, kind: str, name: str, account: str | None) -> list[str]:
+    """The declared names RB102 offers for a name the inventory lacks (RB203 says the
+    same of the declaration, so that the two never advise against each other)."""
+    return closest(name, inventory.names(kind, account))
 
 
 def callee_span(span: Span | None, callee: str) -> Span | None:

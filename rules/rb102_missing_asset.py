@@ -2,11 +2,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.rules._helpers import closest, lookup_references, quoted_list, sources_text
+from analyzer.rules._helpers import (
+    declaration_span,
+    fitted,
+    lookups_by_asset,
+    name_span,
+    quoted_list,
+    related_place,
+    sources_text,
+    suggested_names,
+)
 
 from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
-from analyzer.model.diagnostic import Diagnostic
+from analyzer.model.diagnostic import Diagnostic, Related
 from analyzer.workspace.workspace import Workspace
 
 
@@ -64,49 +73,77 @@ class MissingAsset(Rule):
         if inventory is None:
             return
         data = platform()["run-as"]
-        retired = data["retired"]
         run_as = {n.lower() for n in (*data["connections"], *data["certificates"])}
-        for file, ref, name, account in lookup_references(workspace):
-            if inventory.lookup(ref.kind, name, account):
+        for file, account, lookups in lookups_by_asset(workspace):
+            (first, name), *others = lookups
+            kind = first.kind
+            if inventory.lookup(kind, name, account):
                 continue  # found (exactly or differing in case: RB105)
-            covered = inventory.covers(ref.kind, account)
-            possible = inventory.possible(ref.kind, name, account)
-            known = inventory.names(ref.kind, account)
-            suggestions = closest(name, known)
-            hint = f"; did you mean {quoted_list(suggestions)}?" if suggestions else ""
+            covered = inventory.covers(kind, account)
+            possible = inventory.possible(kind, name, account)
+            known = inventory.names(kind, account)
+            if not covered and not possible and not known:
+                continue  # the inventory says nothing of this kind for this account
+            suggestions = suggested_names(inventory, kind, name, account)
             where = f' for account "{account}"' if account else ""
+            times = f" ({len(lookups)} lookups)" if others else ""
+            hint = f"; did you mean {quoted_list(suggestions)}?" if suggestions else ""
+            related = tuple(
+                related_place(
+                    file.path, name_span(ref), ref.logical, f'"{other}" is looked up here too'
+                )
+                for ref, other in others
+            )
             if name.lower() in run_as:
-                hint += f"; Run As accounts were retired on {retired}"
+                # RB107 reports the retirement; declaring the retired asset is no advice.
+                tail = f"; Run As accounts were retired on {data['retired']}"
+                fix = f"sign in with the account's managed identity instead of declaring the {kind}"
+            else:
+                tail = hint
+                fix = ""
             if covered and not possible:
+                severity = None
+                message = f'{kind} "{name}" is not in the inventory{where}{times}'
                 checked = sources_text(c.source.path for c in covered)
-                yield self.diagnostic(
-                    file.path,
-                    ref.name.span if ref.name and ref.name.span else ref.span,
-                    f'{ref.kind} "{name}" is not in the inventory{where}{hint}',
-                    help=f"fix the name or declare the {ref.kind} (checked against {checked})",
-                    logical=ref.logical,
+                help = f"{fix or f'fix the name or declare the {kind}'} (checked against {checked})"
+            elif possible:
+                severity = "info"
+                count = len(possible)
+                could = (
+                    "1 declaration with an unknown name could be it"
+                    if count == 1
+                    else f"{count} declarations with unknown names could be it"
                 )
-            elif possible or known:
-                if possible:
-                    first = possible[0]
-                    at = (
-                        f"{first.source.path}:{first.source.line}"
-                        if first.source.line
-                        else first.source.path
+                message = f'{kind} "{name}" is possibly missing{where}{times}; {could}'
+                help = fix or "pass the parameter file or variables that name it to --inventory"
+                related += tuple(
+                    Related(
+                        d.source.path,
+                        declaration_span(d.source.line),
+                        f"`{d.raw}` could be it" + (f" ({d.reason})" if d.reason else ""),
                     )
-                    detail = (
-                        f"; {len(possible)} declaration(s) with unknown names could be it "
-                        f"(`{first.raw}` at {at})"
-                    )
-                    help = "pass the parameter file or variables that name it to --inventory"
-                else:
-                    detail = f"; the inventory does not list every {ref.kind}"
-                    help = f"declare the {ref.kind}, or add an export of the account to --inventory"
-                yield self.diagnostic(
-                    file.path,
-                    ref.name.span if ref.name and ref.name.span else ref.span,
-                    f'{ref.kind} "{name}" is possibly missing{where}{detail}{hint}',
-                    help=help,
-                    logical=ref.logical,
-                    severity="info",
+                    for d in possible[:_SHOWN_DECLARATIONS]
                 )
+            else:
+                severity = "info"
+                message = (
+                    f'{kind} "{name}" is possibly missing{where}{times}; '
+                    f"the inventory does not list every {kind}"
+                )
+                help = fix or f"declare the {kind}, or add an export of the account to --inventory"
+            shown = fitted(message, tail)
+            if tail == hint and hint and shown == message:  # the candidates did not fit
+                help = f"did you mean {quoted_list(suggestions)}? {help}"
+            yield self.diagnostic(
+                file.path,
+                name_span(first),
+                shown,
+                help=help,
+                logical=first.logical,
+                related=related,
+                severity=severity,  # type: ignore[arg-type]
+            )
+
+
+#: Unresolved declarations named as related places; the message counts them all.
+_SHOWN_DECLARATIONS = 3

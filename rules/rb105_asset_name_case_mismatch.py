@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.rules._helpers import declaration_span, lookup_references
+from analyzer.rules._helpers import declaration_span, lookups_by_asset, name_span, related_place
 
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.model.diagnostic import Diagnostic, Related
@@ -51,23 +51,36 @@ class AssetNameCaseMismatch(Rule):
         inventory = workspace.inventory
         if inventory is None:
             return
-        for file, ref, name, account in lookup_references(workspace):
-            found = inventory.lookup(ref.kind, name, account)
-            if not found or any(a.name == name for a in found):
+        for file, account, lookups in lookups_by_asset(workspace):
+            found = inventory.lookup(lookups[0][0].kind, lookups[0][1], account)
+            if not found:
+                continue  # not declared in any case: RB102's business
+            spelled = {d.name for asset in found for d in asset.declarations if d.name}
+            differing = [(ref, name) for ref, name in lookups if name not in spelled]
+            if not differing:
                 continue
             asset = found[0]
-            declaration = asset.declarations[0]
+            declaration = asset.declarations[0]  # the one that spells asset.name
+            (first, name), *others = differing
+            times = f" ({len(differing)} lookups)" if others else ""
             yield self.diagnostic(
                 file.path,
-                ref.name.span if ref.name and ref.name.span else ref.span,
-                f'{ref.kind} "{name}" differs only in case from the declared "{asset.name}"',
+                name_span(first),
+                f'{first.kind} "{name}" differs only in case from the declared "{asset.name}"'
+                f"{times}",
                 help=f'write "{asset.name}" as declared',
-                logical=ref.logical,
+                logical=first.logical,
                 related=(
                     Related(
                         declaration.source.path,
                         declaration_span(declaration.source.line),
                         f'"{asset.name}" is declared here',
+                    ),
+                    *(
+                        related_place(
+                            file.path, name_span(ref), ref.logical, f'written "{other}" here too'
+                        )
+                        for ref, other in others
                     ),
                 ),
             )

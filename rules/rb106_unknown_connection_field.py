@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.rules._helpers import closest, quoted_list
+from analyzer.rules._helpers import closest, fitted, quoted_list, related_place
 
 from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
-from analyzer.inventory.model import BUILTIN_CONNECTION_TYPES
+from analyzer.inventory.model import BUILTIN_CONNECTION_TYPES, Inventory, fold
 from analyzer.model.diagnostic import Diagnostic
-from analyzer.model.facts import FileFacts
+from analyzer.model.facts import FieldUse, FileFacts
 
 #: Connection types implied by the Run As connection names when no inventory says.
 _RUN_AS_TYPES = {
@@ -70,54 +70,81 @@ class UnknownConnectionField(Rule):
         account = workspace.account_of(file)
         python = file.runbook is not None and file.runbook.language == "python"
         run_as = {n.lower() for n in platform()["run-as"]["connections"]}
-        for use in file.field_uses:
+        # One finding per connection and field: Python keys are case-sensitive, so there
+        # each spelling is its own mistake; PowerShell folds them into one.
+        reads: dict[tuple[str, str], list[FieldUse]] = {}
+        types: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+        for use in sorted(file.field_uses, key=_position):
             ref = file.refs[use.ref]
             name = ref.name.effective if ref.name else None
             if name is None:
                 continue
-            type_name = None
-            if inventory is not None:
-                found = inventory.lookup("connection", name, account)
-                type_name = found[0].connection_type if found else None
-            if type_name is None and name.lower() in run_as:
-                type_name = _RUN_AS_TYPES.get(name.lower())
-            if type_name is None:
-                continue
-            fields = self._fields(type_name, inventory)
-            if fields is None:
-                continue
+            connection = fold(name)
+            if connection not in types:
+                type_name = self._type(name, inventory, account, run_as)
+                fields = self._fields(type_name, inventory) if type_name else None
+                if type_name is None or fields is None:
+                    continue
+                types[connection] = (name, type_name, fields)
+            fields = types[connection][2]
             if use.field in fields:
                 continue
-            folded = {f.lower(): f for f in fields}
-            same_but_case = folded.get(use.field.lower())
-            if same_but_case is not None and not python:
+            if not python and use.field.lower() in {f.lower() for f in fields}:
                 continue
+            key = use.field if python else use.field.lower()
+            reads.setdefault((connection, key), []).append(use)
+        for (connection, _key), uses in reads.items():
+            name, type_name, fields = types[connection]
+            first, *others = uses
+            field = first.field
+            times = f" ({len(uses)} reads)" if others else ""
             listed = ", ".join(sorted(fields, key=str.lower))
+            same_but_case = {f.lower(): f for f in fields}.get(field.lower())
             if same_but_case is not None:
                 message = (
-                    f'field "{use.field}" is "{same_but_case}" in connection type {type_name}; '
-                    "Python dictionary keys are case-sensitive"
+                    f'key "{field}" of connection "{name}" is spelled "{same_but_case}" in type '
+                    f"{type_name}{times}; dictionary keys are case-sensitive"
                 )
                 help = f'use "{same_but_case}"'
             else:
-                suggestions = closest(use.field, fields)
-                hint = f"; did you mean {quoted_list(suggestions)}?" if suggestions else ""
-                message = (
-                    f'field "{use.field}" is not defined by connection type {type_name} '
-                    f"(fields: {listed}){hint}"
+                consequence = "the connection has no such key" if python else "it reads as $null"
+                suggestions = closest(field, fields)
+                message = fitted(
+                    f'field "{field}" of connection "{name}" is not defined by type '
+                    f"{type_name}{times}; {consequence}",
+                    f"; did you mean {quoted_list(suggestions)}?" if suggestions else "",
                 )
-                help = "read one of the type's fields, or fix the connection's type"
+                help = f"read one of the fields of {type_name} ({listed}), or fix the connection's type"
             yield self.diagnostic(
                 file.path,
-                use.span,
+                first.span,
                 message,
                 help=help,
-                logical=use.logical,
+                logical=first.logical,
+                related=tuple(
+                    related_place(
+                        file.path, use.span, use.logical, f'"{use.field}" is read here too'
+                    )
+                    for use in others
+                ),
                 severity="error" if python else "warning",
             )
 
     @staticmethod
-    def _fields(type_name: str, inventory) -> tuple[str, ...] | None:  # noqa: ANN001
+    def _type(
+        name: str, inventory: Inventory | None, account: str | None, run_as: set[str]
+    ) -> str | None:
+        """The connection's type: the inventory's, else the one a Run As name implies."""
+        if inventory is not None:
+            found = inventory.lookup("connection", name, account)
+            if found and found[0].connection_type:
+                return found[0].connection_type
+        if name.lower() in run_as:
+            return _RUN_AS_TYPES.get(name.lower())
+        return None
+
+    @staticmethod
+    def _fields(type_name: str, inventory: Inventory | None) -> tuple[str, ...] | None:
         if inventory is not None:
             declared = inventory.connection_type(type_name)
             if declared is not None and declared.fields is not None:
@@ -126,3 +153,7 @@ class UnknownConnectionField(Rule):
             if builtin.lower() == type_name.lower():
                 return fields
         return None
+
+
+def _position(use: FieldUse) -> tuple[int, int]:
+    return (use.span.line, use.span.column) if use.span is not None else (0, 0)

@@ -2,11 +2,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.rules._helpers import declaration_span
+from analyzer.rules._helpers import (
+    declaration_span,
+    fitted,
+    lookup_references,
+    name_span,
+    related_place,
+    suggested_names,
+)
 
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.inventory.model import LOOKUP_KINDS, fold
-from analyzer.model.diagnostic import Diagnostic
+from analyzer.model.diagnostic import Diagnostic, Related
+from analyzer.model.facts import AssetRef
 from analyzer.workspace.workspace import Workspace
 
 
@@ -57,22 +65,57 @@ class UnusedAsset(Rule):
                 dynamic[ref.kind] = dynamic.get(ref.kind, 0) + 1
                 continue
             used.add((ref.kind, fold(name)))
+        # Lookups the inventory lacks, by the declared name RB102 suggests for them: that
+        # declaration is then "meant but misspelled", not something to delete.
+        meant: dict[tuple[str, str], list[tuple[str, AssetRef, str]]] = {}
+        for file, ref, name, account in lookup_references(workspace):
+            if inventory.lookup(ref.kind, name, account):
+                continue
+            for suggestion in suggested_names(inventory, ref.kind, name, account):
+                meant.setdefault((ref.kind, fold(suggestion)), []).append((file.path, ref, name))
         for asset in inventory.assets():
             if asset.kind not in LOOKUP_KINDS or (asset.kind, fold(asset.name)) in used:
                 continue
-            declaration = next(
-                (d for d in asset.declarations if d.source.format != "builtin"), None
-            )
-            if declaration is None:
+            declarations = [d for d in asset.declarations if d.source.format != "builtin"]
+            if not declarations:
                 continue
+            first, *others = declarations
+            related = [
+                Related(d.source.path, declaration_span(d.source.line), "declared here too")
+                for d in others
+            ]
             note = ""
-            if dynamic.get(asset.kind):
+            help = "delete it, or scan the runbooks that use it"
+            misspelled = meant.get((asset.kind, fold(asset.name)), [])
+            if misspelled:
+                note = (
+                    f'; the lookup of "{misspelled[0][2]}" may mean it'
+                    if len(misspelled) == 1
+                    else f"; {len(misspelled)} lookups of similar names may mean it"
+                )
+                help = f'fix the name of that lookup to "{asset.name}", or delete the asset'
+                related = [
+                    *(
+                        related_place(
+                            path,
+                            name_span(ref),
+                            ref.logical,
+                            f'"{name}" is looked up here and is not declared',
+                        )
+                        for path, ref, name in misspelled
+                    ),
+                    *related,
+                ]
+            elif dynamic.get(asset.kind):
                 count = dynamic[asset.kind]
                 lookups = "lookup" if count == 1 else "lookups"
                 note = f" ({count} {lookups} with dynamic names might use it)"
             yield self.diagnostic(
-                declaration.source.path,
-                declaration_span(declaration.source.line),
-                f'{asset.kind} "{asset.name}" is declared but no scanned runbook uses it{note}',
-                help="delete it, or scan the runbooks that use it",
+                first.source.path,
+                declaration_span(first.source.line),
+                fitted(
+                    f'{asset.kind} "{asset.name}" is declared but no scanned runbook uses it', note
+                ),
+                help=help,
+                related=tuple(related),
             )

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.rules._helpers import closest, declaration_span, quoted_list
+from analyzer.rules._helpers import closest, declaration_span, fitted, quoted_list
 
 from analyzer.engine.rule import Rule, RuleContext
-from analyzer.model.diagnostic import Diagnostic
+from analyzer.inventory.model import Declaration, fold
+from analyzer.model.diagnostic import Diagnostic, Related
 from analyzer.workspace.workspace import Workspace
 
 
@@ -49,6 +50,9 @@ class UnknownConnectionType(Rule):
             return
         known = inventory.names("connection_type")
         modules = {n.lower() for n in inventory.names("module")}
+        # One finding per type and inventory file: a missing module definition or a typo
+        # copied to several connections is one thing to fix.
+        unknown: dict[tuple[str, str], list[Declaration]] = {}
         for declaration in inventory.user_declarations:
             type_name = declaration.connection_type
             if declaration.kind != "connection" or not type_name:
@@ -57,13 +61,42 @@ class UnknownConnectionType(Rule):
                 continue
             if type_name.lower() in modules:
                 continue  # a module of that name may well define it
+            key = (declaration.source.path, fold(type_name))
+            unknown.setdefault(key, []).append(declaration)
+        for declarations in unknown.values():
+            first, *others = sorted(declarations, key=lambda d: d.source.line or 0)
+            type_name = first.connection_type or ""
             suggestions = closest(type_name, known)
             hint = f"; did you mean {quoted_list(suggestions)}?" if suggestions else ""
-            shown = f'"{declaration.name}"' if declaration.name else f"`{declaration.raw}`"
-            yield self.diagnostic(
-                declaration.source.path,
-                declaration_span(declaration.source.line),
-                f'connection {shown} has type "{type_name}", which is neither built in nor '
-                f"defined by a module or connection type in the inventory{hint}",
-                help="fix the type name, or add the module's -Automation.json to --inventory",
+            if others:
+                subject = f"{len(declarations)} connections ({_shown(first)} first) have type"
+            else:
+                subject = f"connection {_shown(first)} has type"
+            message = fitted(
+                f'{subject} "{type_name}", which is neither built in nor in the inventory', hint
             )
+            help = "fix the type name, or add the module's -Automation.json to --inventory"
+            if hint and not message.endswith(hint):
+                help = f"did you mean {quoted_list(suggestions)}? {help}"
+            yield self.diagnostic(
+                first.source.path,
+                declaration_span(first.source.line),
+                message,
+                help=help,
+                related=tuple(
+                    Related(
+                        d.source.path,
+                        declaration_span(d.source.line),
+                        f'connection {_shown(d, room=120)} has type "{d.connection_type}" too',
+                    )
+                    for d in others
+                ),
+            )
+
+
+def _shown(declaration: Declaration, room: int = 40) -> str:
+    """The connection's name, or its expression as written, cut to ``room`` characters."""
+    if declaration.name:
+        return f'"{declaration.name}"'
+    raw = declaration.raw if len(declaration.raw) <= room else declaration.raw[: room - 1] + "…"
+    return f"`{raw}`"

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 
-from analyzer.rules._helpers import declaration_span
+from analyzer.rules._helpers import MAX_MESSAGE, declaration_span, related_place
 
 from analyzer.engine.rule import Rule, RuleContext
-from analyzer.inventory.model import BUILTIN_CONNECTION_TYPES, FieldDef, Inventory
-from analyzer.model.diagnostic import Diagnostic
+from analyzer.inventory.model import (
+    BUILTIN_CONNECTION_TYPES,
+    Declaration,
+    FieldDef,
+    Inventory,
+    fold,
+)
+from analyzer.model.diagnostic import Diagnostic, Related
+from analyzer.model.facts import ConnectionDefinition
 from analyzer.workspace.workspace import Workspace
 
 
@@ -65,41 +72,84 @@ class MissingConnectionField(Rule):
     def check_workspace(self, workspace: Workspace, context: RuleContext) -> Iterator[Diagnostic]:
         inventory = workspace.inventory
         for file in workspace.files:
-            for definition in file.connection_definitions:
-                if definition.connection_type is None or definition.fields is None:
-                    continue
-                required = required_fields(definition.connection_type, inventory)
-                if required is None:
-                    continue
-                absent = missing(definition.fields, required)
+            created: dict[Hashable, list[ConnectionDefinition]] = {}
+            for index, definition in enumerate(file.connection_definitions):
+                name = definition.name.effective if definition.name else None
+                absent = _absent(definition.connection_type, definition.fields, inventory)
                 if absent:
-                    yield self.diagnostic(
-                        file.path,
-                        definition.span,
-                        f"connection of type {definition.connection_type} lacks required "
-                        f"field(s) {', '.join(absent)}",
-                        help=f"add {', '.join(absent)} to -ConnectionFieldValues",
-                        logical=definition.logical,
-                    )
+                    key = _key(name, definition.connection_type, absent, index)
+                    created.setdefault(key, []).append(definition)
+            for definitions in created.values():
+                first, *others = definitions
+                name = first.name.effective if first.name else None
+                absent = _absent(first.connection_type, first.fields, inventory)
+                yield self.diagnostic(
+                    file.path,
+                    first.span,
+                    _message(f'"{name}"' if name else None, first.connection_type, absent, others),
+                    help=f"add {', '.join(absent)} to -ConnectionFieldValues",
+                    logical=first.logical,
+                    related=tuple(
+                        related_place(file.path, d.span, d.logical, "created here too")
+                        for d in others
+                    ),
+                )
         if inventory is None:
             return
-        for declaration in inventory.user_declarations:
-            if (
-                declaration.kind != "connection"
-                or not declaration.connection_type
-                or not declaration.fields
-            ):
-                continue
-            required = required_fields(declaration.connection_type, inventory)
-            if required is None:
-                continue
-            absent = missing(declaration.fields, required)
+        declared: dict[Hashable, list[Declaration]] = {}
+        for index, declaration in enumerate(inventory.user_declarations):
+            if declaration.kind != "connection" or not declaration.fields:
+                continue  # exports without field values say nothing of the fields
+            absent = _absent(declaration.connection_type, declaration.fields, inventory)
             if absent:
-                shown = f'"{declaration.name}"' if declaration.name else f"`{declaration.raw}`"
-                yield self.diagnostic(
+                key = (
                     declaration.source.path,
-                    declaration_span(declaration.source.line),
-                    f"connection {shown} of type {declaration.connection_type} lacks required "
-                    f"field(s) {', '.join(absent)}",
-                    help=f"give values to {', '.join(absent)}",
+                    _key(declaration.name, declaration.connection_type, absent, index),
                 )
+                declared.setdefault(key, []).append(declaration)
+        for declarations in declared.values():
+            first, *others = declarations
+            absent = _absent(first.connection_type, first.fields, inventory)
+            shown = f'"{first.name}"' if first.name else f"`{first.raw}`"
+            yield self.diagnostic(
+                first.source.path,
+                declaration_span(first.source.line),
+                _message(shown, first.connection_type, absent, others),
+                help=f"give values to {', '.join(absent)}",
+                related=tuple(
+                    Related(d.source.path, declaration_span(d.source.line), "declared here too")
+                    for d in others
+                ),
+            )
+
+
+def _absent(
+    type_name: str | None,
+    given: tuple[FieldDef, ...] | tuple[str, ...] | None,
+    inventory: Inventory | None,
+) -> tuple[str, ...]:
+    """The required fields of ``type_name`` that ``given`` lacks; none when either the
+    type or the fields given are not known."""
+    if not type_name or given is None:
+        return ()
+    required = required_fields(type_name, inventory)
+    return tuple(missing(given, required)) if required is not None else ()
+
+
+def _key(name: str | None, type_name: str | None, absent: tuple[str, ...], index: int) -> Hashable:
+    """One connection declared (or created) twice in one file with the same gap is one
+    cause; a connection whose name is not known counts as its own."""
+    identity = ("name", fold(name)) if name else ("unnamed", index)
+    return (identity, fold(type_name or ""), absent)
+
+
+def _message(
+    shown: str | None, type_name: str | None, absent: tuple[str, ...], others: list[object]
+) -> str:
+    subject = f"connection {shown}" if shown else "connection"
+    again = f" ({len(others) + 1} times)" if others else ""
+    lead = f"{subject} of type {type_name} lacks required "
+    listed = f"field{'s' if len(absent) > 1 else ''} {', '.join(absent)}"
+    if len(lead) + len(listed) + len(again) > MAX_MESSAGE:
+        listed = f"{len(absent)} fields"  # the help names them
+    return lead + listed + again

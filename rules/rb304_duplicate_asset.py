@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.rules._helpers import declaration_span
+from analyzer.rules._helpers import declaration_span, fitted
 
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.inventory.model import Declaration
@@ -83,22 +83,47 @@ class DuplicateAsset(Rule):
             if len(declarations) < 2:
                 continue
             first = declarations[0]
-            for other in declarations[1:]:
-                differing = differences(first, other)
-                if not differing:
-                    continue
-                detail = "; ".join(f"{key} {b} here, {a} there" for key, a, b in differing)
-                yield self.diagnostic(
-                    other.source.path,
-                    declaration_span(other.source.line),
-                    f'{asset.kind} "{asset.name}" is declared again with different '
-                    f"properties ({detail})",
-                    help="keep one declaration, or make them agree",
-                    related=(
-                        Related(
-                            first.source.path,
-                            declaration_span(first.source.line),
-                            "first declared here",
-                        ),
-                    ),
+            disagreeing = [
+                (other, differing)
+                for other in declarations[1:]
+                if (differing := differences(first, other))
+            ]
+            if not disagreeing:
+                continue
+            # One asset, one finding: at the first declaration that disagrees with the
+            # first one; the others that disagree are related places.
+            (other, differing), *more = disagreeing
+            detail = "; ".join(f"{key} {b} here, {a} there" for key, a, b in differing)
+            if more:
+                lead = (
+                    f'{asset.kind} "{asset.name}" is declared {len(declarations)} times '
+                    "with different properties"
                 )
+            else:
+                lead = f'{asset.kind} "{asset.name}" is declared again with different properties'
+            message = fitted(lead, f" ({detail})")
+            help = "keep one declaration, or make them agree"
+            if message == lead:
+                help += f" ({detail})"  # too long for the message
+            yield self.diagnostic(
+                other.source.path,
+                declaration_span(other.source.line),
+                message,
+                help=help,
+                related=(
+                    Related(
+                        first.source.path,
+                        declaration_span(first.source.line),
+                        "first declared here",
+                    ),
+                    *(
+                        Related(
+                            d.source.path,
+                            declaration_span(d.source.line),
+                            "declared again here: "
+                            + "; ".join(f"{key} {b}" for key, _a, b in diffs),
+                        )
+                        for d, diffs in more
+                    ),
+                ),
+            )
