@@ -103,8 +103,6 @@ BREAKING = [
     ("if ($a -ne $null ` \n    -and $b) { }\n", "`-and` on the next line"),
     ('$c = "$(Get-Foo ` \n  -Bar)"\n', "`-Bar` on the next line"),
     ("$vms | ForEach-Object { Stop-AzVM ` \n  -Force }\n", "`-Force` on the next line"),
-    # Windows PowerShell 5.1: "An empty pipe element is not allowed".
-    ("Get-AzVM ` \n  | Stop-AzVM\n", "empty pipe element"),
     # The command or parameter that ends the line loses what follows.
     ("$v = Get-AutomationVariable ` \n  'Region'\n", "`'Region'` on the next line is not"),
     ("Invoke-Command -ScriptBlock ` \n  { hostname }\n", "`{` on the next line is not part"),
@@ -114,6 +112,9 @@ BREAKING = [
 #: Where PowerShell skips a newline or expects one, the misleading backtick changes
 #: nothing: no RB901 (Microsoft's gallery runbooks are full of these).
 HARMLESS = [
+    # An empty pipe element in Windows PowerShell 5.1, a continued pipeline in PowerShell 7:
+    # the runtime is not known, so precision first.
+    "Get-AzVM ` \n  | Stop-AzVM\n",
     "$params = @{ ` \n    ResourceGroupName = $rg ` \n    Name = $name\n}\n",
     "$tiers = @{ Up = 'PremiumV3'; ` \n    Down = 'Standard' }\n",
     "$h = @{ 'Key' = 1 ` \n    \"Other\" = 2 ` \n}\n",

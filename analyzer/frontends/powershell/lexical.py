@@ -459,8 +459,7 @@ def _trailing_verdict(text: str, backtick: int, line_end: int, context: str | No
     Everywhere else a newline ends the statement (in a script, a ``{ }`` block, ``$( )``,
     ``@( )``, a hashtable value or a parenthesised pipeline alike), and the author's
     continuation is lost when the next line is a parameter or operator (``-Name``; the
-    line then fails on its own: "Missing expression after unary operator"), a pipe
-    (an empty pipe element in Windows PowerShell 5.1), or an argument of a parameter or
+    line then fails on its own: "Missing expression after unary operator"), or an argument of a parameter or
     command that ends the line (``-Name`` / ``Get-AutomationVariable`` then
     ``'Region'``). A value after a value is left alone: either reading is plausible.
     """
@@ -483,7 +482,9 @@ def _trailing_verdict(text: str, backtick: int, line_end: int, context: str | No
         shown = "-" + (token.group(0) if token else "")
         return f"`{shown[:40]}` on the next line is not part of the command"
     if after[0] == "|" and not after.startswith("||"):
-        return "the next line starts with an empty pipe element `|`"
+        # An empty pipe element in Windows PowerShell 5.1, but PowerShell 7 continues the
+        # pipeline on a line that starts with `|`; the runtime is not known here.
+        return None
     if context == "param(" or _STARTS_ASSIGNMENT.match(after):
         return None
     first = _NEXT_WORD.match(after)
