@@ -29,8 +29,14 @@ class MissingAsset(Rule):
     and nothing matches, not even an unresolved declaration such as
     `parameters('connectionName')` or a partly known name, the asset is **missing**
     (error) and the closest declared names are suggested. When only unresolved
-    declarations could match, it is **possibly missing** (info). Names that differ only
-    in letter case are RB105's business. Without an inventory the rule is silent.
+    declarations could match, it is **possibly missing** (info), and those declarations
+    are related locations. Names that differ only in letter case are found, so they are
+    RB105's business and never missing. Without an inventory the rule is silent.
+
+    One missing asset is one cause: a file that looks it up several times (a retry path,
+    one helper per step) gets one finding at the first lookup, naming the count, with the
+    other lookups as related locations; another file gets its own. For a retired Run As
+    name the advice is the managed identity, as RB107 says, not to declare it again.
 
     ## Why is this bad?
     The lookup fails when the job runs, typically after the runbook has done half its
@@ -87,20 +93,19 @@ class MissingAsset(Rule):
             suggestions = suggested_names(inventory, kind, name, account)
             where = f' for account "{account}"' if account else ""
             times = f" ({len(lookups)} lookups)" if others else ""
-            hint = f"; did you mean {quoted_list(suggestions)}?" if suggestions else ""
             related = tuple(
                 related_place(
                     file.path, name_span(ref), ref.logical, f'"{other}" is looked up here too'
                 )
                 for ref, other in others
             )
-            if name.lower() in run_as:
-                # RB107 reports the retirement; declaring the retired asset is no advice.
-                tail = f"; Run As accounts were retired on {data['retired']}"
-                fix = f"sign in with the account's managed identity instead of declaring the {kind}"
-            else:
-                tail = hint
-                fix = ""
+            retired = name.lower() in run_as
+            # RB107 reports the retirement; declaring the retired asset again is no advice.
+            fix = (
+                f"sign in with the account's managed identity instead of declaring the {kind}"
+                if retired
+                else ""
+            )
             if covered and not possible:
                 severity = None
                 message = f'{kind} "{name}" is not in the inventory{where}{times}'
@@ -131,9 +136,12 @@ class MissingAsset(Rule):
                     f"the inventory does not list every {kind}"
                 )
                 help = fix or f"declare the {kind}, or add an export of the account to --inventory"
-            shown = fitted(message, tail)
-            if tail == hint and hint and shown == message:  # the candidates did not fit
-                help = f"did you mean {quoted_list(suggestions)}? {help}"
+            if retired:
+                shown = fitted(message, f"; Run As accounts were retired on {data['retired']}")
+            else:
+                shown = _with_candidates(message, suggestions)
+                if suggestions and not shown.endswith(f"{quoted_list(suggestions)}?"):
+                    help = f"declared names close to it: {quoted_list(suggestions)}; {help}"
             yield self.diagnostic(
                 file.path,
                 name_span(first),
@@ -147,3 +155,13 @@ class MissingAsset(Rule):
 
 #: Unresolved declarations named as related places; the message counts them all.
 _SHOWN_DECLARATIONS = 3
+
+
+def _with_candidates(message: str, suggestions: list[str]) -> str:
+    """The message with every suggestion, or the best one, or none: whatever fits."""
+    if not suggestions:
+        return message
+    shown = fitted(message, f"; did you mean {quoted_list(suggestions)}?")
+    if shown == message:
+        shown = fitted(message, f"; did you mean {quoted_list(suggestions[:1])}?")
+    return shown

@@ -14,7 +14,11 @@ class AssetNameCaseMismatch(Rule):
 
     ## What it does
     Reports lookups whose name matches a declared asset only when letter case is
-    ignored, and names the declaration.
+    ignored, and names the declaration. A lookup spelled as any declaration of the asset
+    spells it (a template and an export may differ) is fine. Once per asset per file: the
+    first lookup that differs is the finding, the declaration and the file's other
+    differing lookups (in whatever spelling) are related locations. Such a lookup is
+    found, so RB102 never reports it as missing.
 
     ## Why is this bad?
     Asset names compare case-insensitively in the service, so the runbook works; but

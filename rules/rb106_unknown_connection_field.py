@@ -30,6 +30,11 @@ class UnknownConnectionField(Rule):
     Python dictionaries are case-sensitive, so there it is an error and a case-only
     difference is reported too.
 
+    Once per connection and field per file: the first read is the finding, the other
+    reads of that field are related locations. In PowerShell all spellings of a field are
+    one cause (they read the same key); in Python each spelling is its own mistake (its
+    own `KeyError`) and gets its own finding. The type's fields are listed in the help.
+
     ## Why is this bad?
     PowerShell returns `$null` for an unknown key and the sign-in fails later with a
     confusing error; Python raises `KeyError`.

@@ -25,7 +25,13 @@ class UnusedAsset(Rule):
     Reports connections, credentials, variables and certificates declared in the
     inventory that no scanned runbook, configuration or graphical runbook looks up (by
     literal or provably constant name, case-insensitively, in the same account). When
-    lookups with dynamic names exist for that kind, the message says they might use it.
+    lookups with dynamic names exist for that kind (a runbook parameter's default counts:
+    a caller may pass another name), the message says they might use it. One finding per
+    asset, at its first declaration; its other declarations are related locations.
+
+    When a lookup the inventory lacks is close to this name (RB102 suggests it), the
+    asset is probably meant, not unused: the message names that lookup and the help says
+    to fix its name before deleting anything, so that the two rules agree.
 
     ## Why is this bad?
     Unused credentials and connections are attack surface and rotation work for nothing;
@@ -61,10 +67,12 @@ class UnusedAsset(Rule):
         dynamic: dict[str, int] = {}
         for _file, ref in workspace.references():
             name = ref.name.effective if ref.name else None
-            if name is None:
+            if name is not None:
+                used.add((ref.kind, fold(name)))
+            if name is None or (ref.name is not None and ref.name.origin == "parameter"):
+                # a runbook parameter's default is only what the name is when no one
+                # passes another: the caller may well name this asset
                 dynamic[ref.kind] = dynamic.get(ref.kind, 0) + 1
-                continue
-            used.add((ref.kind, fold(name)))
         # Lookups the inventory lacks, by the declared name RB102 suggests for them: that
         # declaration is then "meant but misspelled", not something to delete.
         meant: dict[tuple[str, str], list[tuple[str, AssetRef, str]]] = {}
@@ -88,12 +96,16 @@ class UnusedAsset(Rule):
             help = "delete it, or scan the runbooks that use it"
             misspelled = meant.get((asset.kind, fold(asset.name)), [])
             if misspelled:
-                note = (
-                    f'; the lookup of "{misspelled[0][2]}" may mean it'
-                    if len(misspelled) == 1
-                    else f"; {len(misspelled)} lookups of similar names may mean it"
-                )
-                help = f'fix the name of that lookup to "{asset.name}", or delete the asset'
+                names = {fold(name) for _path, _ref, name in misspelled}
+                spelled = misspelled[0][2]
+                if len(misspelled) == 1:
+                    note = f'; the lookup of "{spelled}" may mean it'
+                elif len(names) == 1:
+                    note = f'; {len(misspelled)} lookups of "{spelled}" may mean it'
+                else:
+                    note = f"; {len(misspelled)} lookups of {len(names)} similar names may mean it"
+                those = "that lookup" if len(misspelled) == 1 else "those lookups"
+                help = f'fix the name in {those} to "{asset.name}", or delete the asset'
                 related = [
                     *(
                         related_place(

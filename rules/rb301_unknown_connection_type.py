@@ -19,6 +19,13 @@ class UnknownConnectionType(Rule):
     `connectionTypes` declaration and not defined by an integration module's
     `-Automation.json` in the inventory.
 
+    Once per type per inventory file: the first connection of that type is the finding,
+    the file's other connections of the type are related locations. The cause is the type
+    name, not each connection: a module whose definition was not given, or a typo copied
+    from one resource to the next, is fixed once (one `-Automation.json`, one
+    search-and-replace); a connection per finding would only repeat it. Another file
+    (another template or account) gets its own finding.
+
     ## Why is this bad?
     Creating the connection fails (the type does not exist in the account), or the
     connection was created for a module that has since been removed.
@@ -69,7 +76,7 @@ class UnknownConnectionType(Rule):
             suggestions = closest(type_name, known)
             hint = f"; did you mean {quoted_list(suggestions)}?" if suggestions else ""
             if others:
-                subject = f"{len(declarations)} connections ({_shown(first)} first) have type"
+                subject = f"connection {_shown(first)} and {len(others)} more have type"
             else:
                 subject = f"connection {_shown(first)} has type"
             message = fitted(

@@ -44,6 +44,11 @@ class MissingConnectionField(Rule):
     calls in runbooks whose `-ConnectionFieldValues` is a literal hashtable. Exports
     that carry no field values (list calls, portal exports) are not checked.
 
+    Each connection is its own cause (its own values to add), so each gets a finding; the
+    same connection declared or created twice in one file with the same gap (a script
+    that removes and recreates it in a `catch`) is one finding, with the other place as a
+    related location.
+
     ## Why is this bad?
     Creating the connection fails, or a runbook reading the field gets `$null`.
 
@@ -86,7 +91,13 @@ class MissingConnectionField(Rule):
                 yield self.diagnostic(
                     file.path,
                     first.span,
-                    _message(f'"{name}"' if name else None, first.connection_type, absent, others),
+                    _message(
+                        f'"{name}"' if name else None,
+                        first.connection_type,
+                        absent,
+                        others,
+                        "created",
+                    ),
                     help=f"add {', '.join(absent)} to -ConnectionFieldValues",
                     logical=first.logical,
                     related=tuple(
@@ -114,7 +125,7 @@ class MissingConnectionField(Rule):
             yield self.diagnostic(
                 first.source.path,
                 declaration_span(first.source.line),
-                _message(shown, first.connection_type, absent, others),
+                _message(shown, first.connection_type, absent, others, "declared"),
                 help=f"give values to {', '.join(absent)}",
                 related=tuple(
                     Related(d.source.path, declaration_span(d.source.line), "declared here too")
@@ -144,10 +155,14 @@ def _key(name: str | None, type_name: str | None, absent: tuple[str, ...], index
 
 
 def _message(
-    shown: str | None, type_name: str | None, absent: tuple[str, ...], others: list[object]
+    shown: str | None,
+    type_name: str | None,
+    absent: tuple[str, ...],
+    others: list[object],
+    verb: str,
 ) -> str:
     subject = f"connection {shown}" if shown else "connection"
-    again = f" ({len(others) + 1} times)" if others else ""
+    again = f" ({verb} {len(others) + 1} times)" if others else ""
     lead = f"{subject} of type {type_name} lacks required "
     listed = f"field{'s' if len(absent) > 1 else ''} {', '.join(absent)}"
     if len(lead) + len(listed) + len(again) > MAX_MESSAGE:

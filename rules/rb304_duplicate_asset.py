@@ -49,6 +49,9 @@ class DuplicateAsset(Rule):
     carry less than templates) is not a difference, so an export and the template of the
     same account, or a typed and a generic Terraform connection, are fine.
 
+    Once per asset: at the first declaration that disagrees with the first one, which is
+    a related location, as is every other declaration that disagrees (with what it says).
+
     ## Why is this bad?
     Whichever deployment runs last wins; the account drifts between two definitions and
     nobody can tell which one is meant.
