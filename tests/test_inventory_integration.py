@@ -92,12 +92,12 @@ def test_accounts_check_each_runbook_against_its_own_inventory(repo: Path) -> No
     assert findings == [
         'runbooks/dev/Run-Dev.ps1:2:36: RB102 missing-asset: variable "Extra" is not in the '
         'inventory for account "aa-dev" [error]',
-        'runbooks/dev/Run-Dev.ps1:4:29: RB106 unknown-connection-field: field "Tenant" of connection '
-        '"Ops" is not defined by type AzureServicePrincipal; it reads as $null; did you mean '
-        '"TenantId"? [warning]',
-        'runbooks/prod/Run.ps1:4:29: RB106 unknown-connection-field: field "Tenant" of connection '
-        '"Ops" is not defined by type AzureServicePrincipal; it reads as $null; did you mean '
-        '"TenantId"? [warning]',
+        'runbooks/dev/Run-Dev.ps1:4:29: RB106 unknown-connection-field: field "Tenant" of '
+        'connection "Ops" is not defined by type AzureServicePrincipal; it reads as $null; '
+        'did you mean "TenantId"? [warning]',
+        'runbooks/prod/Run.ps1:4:29: RB106 unknown-connection-field: field "Tenant" of '
+        'connection "Ops" is not defined by type AzureServicePrincipal; it reads as $null; '
+        'did you mean "TenantId"? [warning]',
     ]
 
 
