@@ -4,11 +4,11 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from typing import Any
 
-from analyzer.rules._helpers import callee_span, run_as_asset
+from analyzer.rules._helpers import callee_span, related_place, run_as_asset
 
 from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
-from analyzer.model.diagnostic import Diagnostic, Related
+from analyzer.model.diagnostic import Diagnostic
 from analyzer.model.facts import AssetRef, FileFacts
 from analyzer.model.span import LogicalLocation, Span
 
@@ -128,7 +128,7 @@ class ManagementCmdletInRunbook(Rule):
             message = f'{ref.callee} returns $null as the value of encrypted variable "{name}", and .Value is read'
             help = f"use `{internal}{argument}` and drop .Value: it returns the decrypted value"
         related = tuple(
-            Related(file.path, span, _where(shown, logical))
+            related_place(file.path, span, logical, _said(shown))
             for shown, span, logical in uses
             if span is not None or logical is not None
         )
@@ -152,11 +152,8 @@ class ManagementCmdletInRunbook(Rule):
         return any(d.encrypted for asset in assets for d in asset.declarations)
 
 
-def _where(shown: str, logical: LogicalLocation | None) -> str:
-    text = f"{shown} here" if shown.startswith("passed") else f"{shown} is read here"
-    if logical is not None:
-        text += f' (activity "{logical.activity}")'
-    return text
+def _said(shown: str) -> str:
+    return f"{shown} here" if shown.startswith("passed") else f"{shown} is read here"
 
 
 def _value_use(

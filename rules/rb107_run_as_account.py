@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.rules._helpers import run_as_asset
+from analyzer.rules._helpers import name_span, related_place, run_as_asset
 
 from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
-from analyzer.model.diagnostic import Diagnostic, Related
+from analyzer.model.diagnostic import Diagnostic
 from analyzer.model.facts import AssetRef, FileFacts
-from analyzer.model.span import Span
 
 
 class RunAsAccount(Rule):
@@ -71,15 +70,16 @@ class RunAsAccount(Rule):
             times = f" ({len(refs)} lookups)" if others else ""
             yield self.diagnostic(
                 file.path,
-                _name_span(first),
+                name_span(first),
                 f'"{name}" is a Run As account {first.kind}{times}; Run As accounts were retired '
                 f"on {retired}",
                 help=help,
                 logical=first.logical,
                 related=tuple(
-                    Related(file.path, _name_span(ref), f'"{name}" is looked up here too')
+                    related_place(
+                        file.path, name_span(ref), ref.logical, f'"{name}" is looked up here too'
+                    )
                     for ref in others
-                    if ref.span is not None
                 ),
             )
 
@@ -95,7 +95,3 @@ _HELP = {
     ),
     "powershell": "sign in with the Automation account's managed identity: Connect-AzAccount -Identity",
 }
-
-
-def _name_span(ref: AssetRef) -> Span | None:
-    return ref.name.span or ref.span if ref.name is not None else ref.span

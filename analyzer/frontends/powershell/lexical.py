@@ -459,9 +459,10 @@ def _trailing_verdict(text: str, backtick: int, line_end: int, context: str | No
     Everywhere else a newline ends the statement (in a script, a ``{ }`` block, ``$( )``,
     ``@( )``, a hashtable value or a parenthesised pipeline alike), and the author's
     continuation is lost when the next line is a parameter or operator (``-Name``; the
-    line then fails on its own: "Missing expression after unary operator"), or an argument of a parameter or
-    command that ends the line (``-Name`` / ``Get-AutomationVariable`` then
-    ``'Region'``). A value after a value is left alone: either reading is plausible.
+    line then fails on its own: "Missing expression after unary operator"), or an
+    argument of a parameter or command that ends the line (``-Name`` or
+    ``Get-AutomationVariable``, then ``'Region'``). A value after a value is left alone:
+    either reading is plausible.
     """
     line_start = text.rfind("\n", 0, backtick) + 1
     before = text[line_start:backtick].rstrip()
