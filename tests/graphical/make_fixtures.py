@@ -1831,9 +1831,7 @@ def rule_fixtures() -> dict[str, bytes]:
     )
     return {
         # A management connection's output read as fields: the internal cmdlet was meant.
-        "management-cmdlet-in-runbook/bad_graphical_connection_fields.graphrunbook": export(
-            fields
-        ),
+        "management-cmdlet-in-runbook/bad_graphical_connection_fields.graphrunbook": export(fields),
         "management-cmdlet-in-runbook/ok_graphical_connection_metadata.graphrunbook": export(
             metadata
         ),
