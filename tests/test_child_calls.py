@@ -284,7 +284,7 @@ def test_graph_marks_a_created_child_as_existing() -> None:
         (
             "Deploy-Cleanup.ps1",
             "Import-AzAutomationRunbook -ResourceGroupName 'rg' -AutomationAccountName 'aa' "
-            "-Path \"$PSScriptRoot\\Remove-StaleDisks.ps1\" -Type PowerShell -Published\n"
+            '-Path "$PSScriptRoot\\Remove-StaleDisks.ps1" -Type PowerShell -Published\n'
             "Start-AzAutomationRunbook -ResourceGroupName 'rg' -AutomationAccountName 'aa' "
             "-Name 'Remove-StaleDisks'\n"
             "Start-AzAutomationRunbook -ResourceGroupName 'rg' -AutomationAccountName 'aa' "
