@@ -24,7 +24,9 @@ class DynamicAssetName(Rule):
     the calls in the file: each call is a lookup of the name it passes, reported (by
     RB101, RB102, …) at the call, so a reusable `Connect-…` wrapper called with literals
     is not reported. Not reported either: names that are dynamic by design in management
-    code (a loop over the assets a management cmdlet lists, `"Test" + (Get-Random)`),
+    code (a loop over the assets a management cmdlet lists, `"Test" + (Get-Random)`, a
+    per-run variable the script itself creates or removes with `New-AzAutomationVariable`
+    or `Remove-AzAutomationVariable`),
     management cmdlets in admin scripts, and Run As names (RB107 reports those).
 
     ## Why is this bad?
@@ -71,7 +73,10 @@ class DynamicAssetName(Rule):
                 continue
             if name.origin in _BY_DESIGN or (ref.operation == "management" and not runs_as_job):
                 continue  # management code: listing or creating assets is not a dependency
-            if run_as_asset(ref) is not None:
+            source = file.refs[ref.name_from] if ref.name_from is not None else None
+            if run_as_asset(ref) is not None or (
+                source is not None and run_as_asset(source) is not None
+            ):
                 continue  # RB107 reports the retired asset; hard-coding it is no advice
             expression = name.expression or "?"
             severity = None
@@ -115,8 +120,9 @@ class DynamicAssetName(Rule):
 #: ``-WhatIf`` probes; wrapper lookups reported at their calls; graphical names bound by a
 #: value class the analyzer does not know (RB907 notes those).
 _NOT_REPORTED = frozenset({"whatif", "resolved-at-calls", "unknown-value"})
-#: Names that are dynamic on purpose: random test names, a loop over listed assets.
-_BY_DESIGN = frozenset({"random", "enumeration"})
+#: Names that are dynamic on purpose: random test names, a loop over listed assets, an
+#: asset the script creates or removes itself (Update Management's per-run variable).
+_BY_DESIGN = frozenset({"random", "enumeration", "managed"})
 _LITERAL_HELP = {
     "graphical": "set the activity's Name parameter to the constant '{name}'",
     "python": 'write the name as a literal: "{name}"',

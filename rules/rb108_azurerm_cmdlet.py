@@ -22,6 +22,11 @@ class AzureRmCmdlet(Rule):
     letter case) once per file: at the first call, naming how many calls and which
     cmdlets, with every other call as a related location and its Az replacement.
 
+    Not reported: calls after `Enable-AzureRmAlias` (an Az.Accounts cmdlet that makes the
+    AzureRM names aliases of the Az cmdlets, as Microsoft's migration guide offers), and
+    admin scripts that run on a workstation rather than as a job (interactive sign-in,
+    `Read-Host`, `#Requires -RunAsAdministrator`, …), where AzureRM still runs.
+
     ## Why is this bad?
     No new AzureRM runbooks or modules could be created from 2024-11-01, and runbooks that
     use AzureRM stopped executing on 2025-02-01. Each of these calls must move to the Az
@@ -57,10 +62,16 @@ class AzureRmCmdlet(Rule):
     def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
         data = platform()["azurerm"]
         az_cmdlets = {name.lower() for name in data["az-cmdlets"]}
+        if file.runbook is not None and file.runbook.interactive:
+            return  # an admin script on a workstation, where AzureRM still runs
+        enabler = data["alias-enabler"].lower()
+        aliases = next((c for c in file.commands if c.name.lower() == enabler), None)
         calls = [
             command
             for command in file.commands
-            if _AZURERM.match(command.name) and command.name.lower() not in az_cmdlets
+            if _AZURERM.match(command.name)
+            and command.name.lower() not in az_cmdlets
+            and not _aliased(command, aliases)
         ]
         if not calls:
             return
@@ -92,6 +103,16 @@ class AzureRmCmdlet(Rule):
                 if command.span is not None
             ),
         )
+
+
+def _aliased(command: CommandUse, enabler: CommandUse | None) -> bool:
+    """After ``Enable-AzureRmAlias`` an AzureRM name runs the Az cmdlet; a graphical
+    runbook has no order, so there the enabler covers every call."""
+    if enabler is None:
+        return False
+    if command.span is None or enabler.span is None:
+        return True
+    return command.span > enabler.span
 
 
 def _some(names: list[str], room: int) -> str:

@@ -31,25 +31,9 @@ CASES = case_folders()
 #: Case → why the analyzer is wrong on it today (issue 7 item, or what else).
 KNOWN_WRONG: dict[str, str] = {
     # Held-out cases 51-90, labelled blind before the analyzer ran on them.
-    "59-azurerm-aliases-enabled": (
-        "RB108 after Enable-AzureRmAlias: the AzureRM names are aliases of Az cmdlets, "
-        "so the runbook runs; 'AzureRM runbooks stopped running' is false there"
-    ),
-    "66-new-runas-account-azurerm-admin": (
-        "RB108 in an admin script (#Requires -RunAsAdministrator, interactive "
-        "Connect-AzureRmAccount) that never runs as a job; its premise is a runbook"
-    ),
-    "80-update-management-pre-post": (
-        "RB101 on Microsoft's Update Management pre/post scripts: the variable is named "
-        "per deployment run (PrescriptContext + RunId) by design, no fixed asset exists"
-    ),
     "87-py3-cost-report-class-constants": (
         "RB101 (warning) in a Python helper setting(name) whose every call passes a "
         "literal; PowerShell wrappers are resolved through their calls, Python ones not"
-    ),
-    "89-runas-field-typo-and-classic": (
-        "RB101 on Get-AutomationCertificate -Name $Conn.CertificateAssetName of the "
-        "classic Run As connection: a literal would be the retired Run As certificate"
     ),
 }
 

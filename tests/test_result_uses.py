@@ -117,3 +117,21 @@ def test_admin_script_evidence(code: str, evidence: tuple[str, ...]) -> None:
     assert runbook is not None
     assert runbook.interactive == evidence
     assert runbook.runs_as_job == (not evidence)
+
+
+def test_a_name_read_from_another_lookup_records_its_source() -> None:
+    """Microsoft's classic Run As sample names the certificate by a connection field."""
+    facts = extract(
+        "Runbook.ps1",
+        "$Conn = Get-AutomationConnection -Name 'AzureClassicRunAsConnection'\n"
+        "$CertificateAssetName = $Conn.CertificateAssetName\n"
+        "$cert = Get-AutomationCertificate -Name $CertificateAssetName\n"
+        "$other = Get-AutomationVariable -Name (Get-AutomationConnection -Name 'C').Setting\n"
+        "$plain = Get-AutomationVariable -Name $Unrelated\n",
+    )
+    by_name = {(r.name.literal or r.name.expression): r.name_from for r in facts.refs}
+    assert facts.refs[by_name["$CertificateAssetName"]].name.literal == (
+        "AzureClassicRunAsConnection"
+    )
+    assert facts.refs[by_name["(Get-AutomationConnection -Name 'C').Setting"]].name.literal == "C"
+    assert by_name["$Unrelated"] is None

@@ -46,7 +46,8 @@ class NameValue:
     #: ``parameter`` (the runbook's own), ``function-parameter`` (a parameter of a
     #: function in the file, decided by its callers), ``loop`` (a loop variable),
     #: ``enumeration`` (a loop over the assets a management cmdlet lists), ``random``
-    #: (``Get-Random``, ``New-Guid``: random by design).
+    #: (``Get-Random``, ``New-Guid``: random by design), ``managed`` (the script itself
+    #: creates or removes an asset of that name: a per-run asset, not a dependency).
     origin: str | None = None
 
     @property
@@ -84,6 +85,9 @@ class AssetRef:
     #: The Automation account a management cmdlet reads from (``-AutomationAccountName``);
     #: None for the internal cmdlets, which always read the job's own account.
     account: NameValue | None = None
+    #: Index in ``refs`` of the lookup whose result holds this lookup's name
+    #: (``-Name $conn.CertificateAssetName``): the asset names its companion.
+    name_from: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

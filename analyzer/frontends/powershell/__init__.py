@@ -87,6 +87,7 @@ def extract(path: str, text: str) -> FileFacts:
     for node in command_nodes:
         commands.command(node)
 
+    commands.mark_managed()
     resolve_through_functions(commands, scopes, facts)
     ResultUses(source, scopes, resolver, commands, facts).run(root)
 
@@ -118,7 +119,12 @@ def _sort_facts(facts: FileFacts) -> None:
 
     order = sorted(range(len(facts.refs)), key=lambda i: key(facts.refs[i]))
     remap = {old: new for new, old in enumerate(order)}
-    facts.refs = [facts.refs[i] for i in order]
+    facts.refs = [
+        facts.refs[i]
+        if facts.refs[i].name_from is None
+        else replace(facts.refs[i], name_from=remap[facts.refs[i].name_from])
+        for i in order
+    ]
     facts.field_uses = sorted(
         (FieldUse(remap[f.ref], f.field, f.span, f.logical) for f in facts.field_uses),
         key=key,

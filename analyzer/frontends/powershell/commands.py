@@ -10,6 +10,7 @@ name inside a workflow.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from analyzer.data import platform
@@ -42,6 +43,10 @@ if TYPE_CHECKING:
     from analyzer.frontends.powershell.text import ParsedText
     from analyzer.model.span import Span
 
+#: Commands that create, change or remove an asset (not lookups): lifecycle management.
+_LIFECYCLE = re.compile(
+    r"(?i)^(?:new|remove)-(?:az|azurerm|azure)automation(?:variable|credential|connection|certificate)$"
+)
 _RANDOM = re.compile(r"(?i)\bget-random\b|\bnew-guid\b|\bnewguid\b")
 #: A management cmdlet that lists assets: a loop over its output reads every asset.
 _ENUMERATION = re.compile(
@@ -56,7 +61,7 @@ _RUNBOOK_FILE = re.compile(r"(?i)(?:^|[\\/])([A-Za-z0-9_-]+)\.(?:ps1|py|graphrun
 _RUNBOOK_FILE_TAIL = re.compile(r"(?i)[\\/]([A-Za-z0-9_-]+)\.(?:ps1|py|graphrunbook)$")
 
 
-def _base_variable(node: Node) -> Node | None:
+def base_variable(node: Node) -> Node | None:
     """``$x`` of ``$x``, ``$x.Name``, ``$x['k'].Name`` or the first variable of a string."""
     current = node
     while current.type in ("member_access", "element_access", "invocation_expression"):
@@ -106,6 +111,10 @@ class Commands:
         self.scope_of_ref: dict[int, Scope] = {}
         #: Lower-cased function name → the commands that call it in this file.
         self.local_calls: dict[str, list[Node]] = {}
+        #: Ref index → the node of its dynamic name (for names read from other assets).
+        self.name_nodes: dict[int, Node] = {}
+        #: Name expressions (lower case) of assets the script creates or removes.
+        self.managed_names: set[str] = set()
         self._parameters_by_elements: dict[int, list[str]] = {}
         self.workflow_ranges: list[tuple[int, int]] = []
         #: Evidence that the file is an admin script run by hand (Runbook.interactive).
@@ -178,6 +187,31 @@ class Commands:
         else:
             self.interactive.append(f"{name} needs a console (line {line})")
 
+    def _managed_name(self, command: Node) -> None:
+        """The ``-Name`` of a command that creates or removes an asset (``New-Az…Variable
+        -Name $runId``): a lookup of the same expression reads an asset the script manages
+        itself, created and deleted at run time, not a design-time dependency."""
+        elements = self.elements_of(command)
+        for position, element in enumerate(elements):
+            if element.type != "param" or element.text.lower() != "name":
+                continue
+            value = element.value
+            if value is None and position + 1 < len(elements):
+                value = elements[position + 1].node
+            if value is not None:
+                self.managed_names.add(self.source.text(value).strip().lower())  # type: ignore[arg-type]
+
+    def mark_managed(self) -> None:
+        """Tag the lookups whose dynamic name the script also creates or removes."""
+        if not self.managed_names:
+            return
+        for index, ref in enumerate(self.facts.refs):
+            name = ref.name
+            if name is None or name.expression is None or name.resolved is not None:
+                continue
+            if name.expression.lower() in self.managed_names:
+                self.facts.refs[index] = replace(ref, name=replace(name, origin="managed"))
+
     def elements_of(self, command: Node) -> list[Element]:
         """The arguments of any command, tokenised as for the known cmdlets."""
         return self._elements(command.child_by_field_name("command_elements"))
@@ -229,7 +263,7 @@ class Commands:
         """Where an unresolved dynamic name comes from (NameValue.origin)."""
         if _RANDOM.search(self.source.text(node)):
             return "random"
-        variable = _base_variable(unwrap(node))
+        variable = base_variable(unwrap(node))
         if variable is None:
             return None
         qualifier, name = variable_key(self.source.text(variable))
@@ -309,6 +343,8 @@ class Commands:
             self._admin_signal(lowered, name, name_node, parameters, elements_node)
         if lowered in self.local_commands:
             self.local_calls.setdefault(lowered, []).append(command)
+        elif _LIFECYCLE.match(lowered):
+            self._managed_name(command)
         if self._inline_child(raw_name, name, name_node, command):
             return
         if elements_node is not None and self._starts_with_equals(elements_node):
@@ -481,6 +517,8 @@ class Commands:
             if spec.operation != "management":
                 return
             tags.append("enumeration")
+        if value_node is not None and name is not None and name.dynamic:
+            self.name_nodes[len(self.facts.refs)] = value_node  # type: ignore[assignment]
         self.ref_of_command[command.id] = len(self.facts.refs)
         self.scope_of_ref[len(self.facts.refs)] = scope
         self.command_nodes[command.id] = command

@@ -9,7 +9,7 @@ management use. Connection field reads of internal lookups also become ``FieldUs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from analyzer.data import platform
@@ -115,6 +115,35 @@ class ResultUses:
         if self._lookup_names:
             for node in found.get("variable", []):
                 self._variable_read(node)
+        self._names_from_lookups()
+
+    # ------------------------------------------------- names read from assets
+    def _names_from_lookups(self) -> None:
+        """``$cert = Get-AutomationCertificate -Name $conn.CertificateAssetName`` (also
+        through one assignment): the name is a field of another lookup's result."""
+        for index, node in self.commands.name_nodes.items():
+            source = self._field_source(unwrap(node), depth=0)
+            if source is not None and source != index:
+                ref = self.facts.refs[index]
+                self.facts.refs[index] = replace(ref, name_from=source)
+
+    def _field_source(self, node: Node, depth: int) -> int | None:
+        if node.type == "member_access" and node.named_child_count:
+            target = unwrap(node.named_children[0])
+            if target.type == "variable":
+                return self._lookup_ref(target)
+            return self.commands.ref_of_command.get(target.id)
+        if node.type != "variable" or depth:
+            return None
+        qualifier, name = variable_key(self.source.text(node))
+        scope = self.scopes.of(node)
+        found = self.scopes.defining(
+            name, scope.outside_inlinescript() if qualifier == "using" else scope
+        )
+        if found is None or len(found[1]) != 1:
+            return None
+        value = found[1][0].value
+        return self._field_source(unwrap(value), depth + 1) if value is not None else None
 
     # ------------------------------------------------------------- direct uses
     def _direct_use(self, command: Node, index: int) -> None:
