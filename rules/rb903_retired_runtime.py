@@ -16,7 +16,8 @@ class RetiredRuntime(Rule):
     ## What it does
     Reports Python runbooks that are Python 2: they use Python-2-only syntax (print or
     exec statements, `except E, e`, backticks, `<>`, `0777`, `ur''`) or declare
-    `python2` in their shebang. Dates and wording come from the platform data file.
+    `python2` in their shebang, once per file: at the shebang, else at the first
+    Python-2-only construct. Dates and wording come from the platform data file.
 
     ## Why is this bad?
     Python 2.7 reached end of life on 2020-01-01, the Azure SDK for Python dropped it in
@@ -25,9 +26,9 @@ class RetiredRuntime(Rule):
 
     ## Example
     ```python
-    import automationassets  # expect: RB903
+    import automationassets
 
-    print "starting"
+    print "starting"  # expect: RB903
     ```
 
     ## Use instead
@@ -59,7 +60,7 @@ class RetiredRuntime(Rule):
         # and it changes with each notice) goes in the help.
         yield self.diagnostic(
             file.path,
-            FILE_START,
+            runbook.runtime_evidence or FILE_START,
             f"Python 2 runbook: {data['label']} reached end of life on {data['end-of-life']}",
             help=f"{data['label']} is {data['status']}; port the runbook to "
             f"{data['replacement']} and create it as a Python 3 runbook",

@@ -893,18 +893,22 @@ class _Extractor:
                 connection_vars[key] = next(iter(indexes))  # type: ignore[arg-type]
 
     # ---------------------------------------------------------------- verdicts
-    def python2(self, found: dict[str, list[Node]]) -> bool:
-        if found.get("py2"):
-            return True
-        for node in found.get("string_start", []):
-            prefix = self.text(node).lower()
-            if prefix.startswith("`") or prefix.startswith("ur"):
-                return True
-        for node in found.get("integer", []):
-            if _PY2_INTEGER.match(self.text(node)):
-                return True
+    def python2(self, found: dict[str, list[Node]]) -> Span | None:
+        """Where the file shows it is Python 2 (the shebang, else the first Python-2-only
+        construct), or None for Python 3; RB903 points its caret there."""
         first_line = self.facts.text.split("\n", 1)[0]
-        return bool(_PY2_SHEBANG.match(first_line))
+        if _PY2_SHEBANG.match(first_line):
+            return Span(1, 1, 1, len(first_line.rstrip("\r")) + 1)
+        evidence = list(found.get("py2", []))
+        evidence += [
+            n
+            for n in found.get("string_start", [])
+            if self.text(n).lower().startswith(("`", "ur"))
+        ]
+        evidence += [n for n in found.get("integer", []) if _PY2_INTEGER.match(self.text(n))]
+        if not evidence:
+            return None
+        return self.span(min(evidence, key=lambda n: n.start_byte))
 
     def problems(self, errors: list[Node], missing: list[Node]) -> None:
         conflicts = merge_conflicts(self.data, self.index)
@@ -972,12 +976,13 @@ class _Extractor:
             self.call(call, callee, args)
         self.field_uses(found.get("subscript", []), calls)
         self.problems(found.get("error", []), found.get("missing", []))
-        kind = "python2" if self.python2(found) else "python3"
+        evidence = self.python2(found)
         self.facts.runbook = Runbook(
             name="",
-            kind=kind,
+            kind="python2" if evidence is not None else "python3",
             language="python",
             local_commands=frozenset(self.local_functions),
+            runtime_evidence=evidence,
         )
         self.facts.field_uses.sort(key=lambda f: (f.span.line, f.span.column) if f.span else (0, 0))
         return self.facts

@@ -244,6 +244,9 @@ class Runbook:
     #: Functions, workflows and configurations the file defines; a bare call to one of
     #: these is a local call, never a child runbook.
     local_commands: frozenset[str] = frozenset()
+    #: Where the file shows its runtime when that is a retired one (a Python 2 shebang or
+    #: the first Python-2-only statement): RB903's caret.
+    runtime_evidence: Span | None = None
     #: Why the file is an admin script someone runs by hand rather than a runbook that
     #: runs as a job (``Read-Host at line 12``); empty when nothing says so.
     interactive: tuple[str, ...] = ()
