@@ -31,10 +31,6 @@ CASES = case_folders()
 #: Case → why the analyzer is wrong on it today (issue 7 item, or what else).
 KNOWN_WRONG: dict[str, str] = {
     # Held-out cases 51-90, labelled blind before the analyzer ran on them.
-    "87-py3-cost-report-class-constants": (
-        "RB101 (warning) in a Python helper setting(name) whose every call passes a "
-        "literal; PowerShell wrappers are resolved through their calls, Python ones not"
-    ),
 }
 
 #: Rules that must have at least one expected true positive in the corpus, so that "no

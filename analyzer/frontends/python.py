@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from analyzer.frontends.common import merge_conflicts
 from analyzer.frontends.treesitter import captures, parser
@@ -48,6 +48,8 @@ from analyzer.model.facts import (
 from analyzer.model.span import LineIndex, Span
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tree_sitter import Node
 
 MODULE = "automationassets"
@@ -104,6 +106,18 @@ _DYNAMIC_ATTRIBUTE_WRITERS = frozenset({"setattr", "delattr", "vars"})
 #: Method decorators that keep the first parameter the instance (or, for
 #: ``classmethod``, the class).
 _RECEIVER_DECORATORS = frozenset({"property", "abstractmethod", "abc.abstractmethod"})
+#: Expressions that bind their own loop names (Python 3 scopes them).
+_COMPREHENSIONS = frozenset(
+    {"list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"}
+)
+#: Wrappers of wrappers resolved through their calls, and lookups added, at most.
+_THROUGH_DEPTH = 3
+_THROUGH_LIMIT = 1000
+
+
+def _is_field(parent: Node, name: str, child: Node) -> bool:
+    found = parent.child_by_field_name(name)
+    return found is not None and found.id == child.id
 
 
 def _is_module(dotted: str) -> bool:
@@ -126,8 +140,9 @@ _PY2_SHEBANG = re.compile(r"^#!.*\bpython2(\.\d+)?\b")
 
 @dataclass(slots=True)
 class _Definition:
-    #: "parameter" | "assignment" | "class" (value: the class node) | "receiver" (the
-    #: first parameter of a method: the instance, or the class in a classmethod) | "other"
+    #: "parameter" (value: its default, if any) | "assignment" | "class" (value: the class
+    #: node) | "function" (value: the function node) | "receiver" (the first parameter of
+    #: a method: the instance, or the class in a classmethod) | "other"
     kind: str
     value: Node | None
     #: Where the definition happens (byte offset), for reads in program order.
@@ -158,6 +173,35 @@ class _AttributeWrite:
     owner: int = -1
     #: Written on the instance (``self.x = ...``) rather than on the class (its body).
     instance: bool = False
+
+
+@dataclass(slots=True)
+class _Parameter:
+    name: str
+    #: Index among the positional parameters (the receiver is 0); None for keyword-only.
+    position: int | None
+    default: Node | None
+    #: False before ``/``: positional only.
+    keyword: bool = True
+
+
+@dataclass(slots=True)
+class _Function:
+    """A ``def`` and what binding a call of it needs."""
+
+    node: Node
+    name: Node
+    scope: _Scope
+    parameters: list[_Parameter]
+    #: ``*args`` / ``**kwargs`` take what no parameter takes.
+    star: bool
+    double_star: bool
+    #: The class node id for a method defined in a class body, else -1.
+    owner: int
+    #: How a call through an object passes the first parameter: "instance" (a method),
+    #: "class" (``classmethod``), "static" (``staticmethod``: not at all), "unknown" (a
+    #: decorator that may change the call), "" for a plain function.
+    receiver: str
 
 
 @dataclass(slots=True)
@@ -192,9 +236,16 @@ class _Extractor:
         self.attribute_writes: dict[str, list[_AttributeWrite]] | None = {}
         self._bound: set[str] | None = None
         self.local_functions: set[str] = set()
-        #: Function name → (its scope, parameter names in order); None when defined twice.
-        self.signatures: dict[str, tuple[_Scope, list[str]] | None] = {}
+        #: Function node id → its signature.
+        self.functions: dict[int, _Function] = {}
+        #: Function node id → the calls of it outside its own body, with the number of
+        #: parameters the call passes implicitly (a method's receiver); built on first use.
+        self._calls_of: dict[int, list[tuple[Node, Node, int]]] | None = None
         self._call_ref: dict[int, int] = {}
+        #: Every call in source order: (call, callee, arguments).
+        self._calls: list[tuple[Node, Node, Node]] = []
+        #: Ref index → (function, parameter) for a lookup whose name is that parameter.
+        self._wrapper_refs: dict[int, tuple[_Function, str]] = {}
 
     def text(self, node: Node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
@@ -343,30 +394,34 @@ class _Extractor:
                 return None
         return "".join(parts)
 
-    def variable(self, name: str, scope: _Scope, depth: int = 0) -> str | None:
+    def binding(self, name: str, scope: _Scope) -> tuple[_Scope, list[_Definition]] | None:
+        """The scope a read of ``name`` in ``scope`` reaches and the name's definitions
+        there, by Python's rule: enclosing class bodies are skipped."""
         current: _Scope | None = scope
         first = True
         while current is not None:
-            if current.kind == "class" and not first:
-                current = current.parent
-                continue
-            definitions = self.definitions.get((current.node_id, name))
-            if definitions:
-                values: set[str] = set()
-                for definition in definitions:
-                    if (
-                        definition.kind not in ("parameter", "assignment")
-                        or definition.value is None
-                    ):
-                        return None
-                    value = self.resolve(definition.value, current, depth + 1)
-                    if value is None:
-                        return None
-                    values.add(value)
-                return values.pop() if len(values) == 1 else None
+            if current.kind != "class" or first:
+                definitions = self.definitions.get((current.node_id, name))
+                if definitions:
+                    return current, definitions
             current = current.parent
             first = False
         return None
+
+    def variable(self, name: str, scope: _Scope, depth: int = 0) -> str | None:
+        found = self.binding(name, scope)
+        if found is None:
+            return None
+        where, definitions = found
+        values: set[str] = set()
+        for definition in definitions:
+            if definition.kind not in ("parameter", "assignment") or definition.value is None:
+                return None
+            value = self.resolve(definition.value, where, depth + 1)
+            if value is None:
+                return None
+            values.add(value)
+        return values.pop() if len(values) == 1 else None
 
     # -------------------------------------------------------------- attributes
     def _mangled(self, name: str, node: Node) -> str:
@@ -379,25 +434,14 @@ class _Extractor:
         file or a method's receiver; the name must be bound exactly once where it lives."""
         if obj.type != "identifier":
             return None
-        name = self.text(obj)
-        current: _Scope | None = scope
-        first = True
-        while current is not None:
-            if current.kind == "class" and not first:
-                current = current.parent
-                continue
-            definitions = self.definitions.get((current.node_id, name))
-            if definitions:
-                if len(definitions) != 1:
-                    return None
-                definition = definitions[0]
-                if definition.kind == "class" and definition.value is not None:
-                    return definition.value.id, False
-                if definition.kind == "receiver":
-                    return definition.owner, definition.instance
-                return None
-            current = current.parent
-            first = False
+        found = self.binding(self.text(obj), scope)
+        if found is None or len(found[1]) != 1:
+            return None
+        definition = found[1][0]
+        if definition.kind == "class" and definition.value is not None:
+            return definition.value.id, False
+        if definition.kind == "receiver":
+            return definition.owner, definition.instance
         return None
 
     def attribute(self, node: Node, scope: _Scope) -> str | None:
@@ -571,43 +615,66 @@ class _Extractor:
         name = node.child_by_field_name("name")
         if name is not None:
             self.local_functions.add(self.text(name))
-            self.define(self.scope(node), self.text(name), _Definition("other", None))
+            self.define(self.scope(node), self.text(name), _Definition("function", node))
         scope = self._scope_for(node)
         parameters = node.child_by_field_name("parameters")
         if parameters is None:
             return
-        receiver = self._receiver(node, scope)
-        order: list[str] = []
-        for position, parameter in enumerate(parameters.named_children):
-            if position == 0 and receiver is not None and parameter.type == "identifier":
-                order.append(self.text(parameter))
+        mode, receiver = self._receiver(node, scope)
+        signature: list[_Parameter] = []
+        star = double_star = keyword_only = False
+        for index, parameter in enumerate(parameters.named_children):
+            kind = parameter.type
+            if kind == "typed_parameter" and parameter.named_children[0].type.endswith("_pattern"):
+                kind = parameter.named_children[0].type  # ``*args: int``
+            if kind == "positional_separator":
+                for earlier in signature:
+                    earlier.keyword = False
+                continue
+            if kind == "keyword_separator":
+                keyword_only = True
+                continue
+            position = None if keyword_only else len(signature)
+            if index == 0 and receiver is not None and kind == "identifier":
+                signature.append(_Parameter(self.text(parameter), position, None))
                 self.define(scope, self.text(parameter), receiver)
                 continue
-            kind = parameter.type
             if kind in ("default_parameter", "typed_default_parameter"):
                 pname = parameter.child_by_field_name("name")
                 value = parameter.child_by_field_name("value")
                 if pname is not None:
-                    order.append(self.text(pname))
+                    signature.append(_Parameter(self.text(pname), position, value))
                     self.define(scope, self.text(pname), _Definition("parameter", value))
                 continue
             identifiers = self._identifiers(parameter)
             if kind in ("identifier", "typed_parameter") and identifiers:
-                order.append(identifiers[0])
+                signature.append(_Parameter(identifiers[0], position, None))
+                self.define(scope, identifiers[0], _Definition("parameter", None))
+                continue
+            if kind == "list_splat_pattern":
+                star = keyword_only = True
+            elif kind == "dictionary_splat_pattern":
+                double_star = True
+            else:
+                # A Python 2 tuple parameter ``def f((a, b))`` takes a position, no name.
+                signature.append(_Parameter("", position, None, keyword=False))
             for identifier in identifiers:
                 self.define(scope, identifier, _Definition("other", None))
         if name is not None:
-            key = self.text(name)
-            self.signatures[key] = None if key in self.signatures else (scope, order)
+            owner = scope.parent.node_id if scope.parent and scope.parent.kind == "class" else -1
+            self.functions[node.id] = _Function(
+                node, name, scope, signature, star, double_star, owner, mode
+            )
 
-    def _receiver(self, node: Node, scope: _Scope) -> _Definition | None:
-        """What a method's first parameter stands for: the instance, or the class in a
-        ``classmethod``; None for a static method, a plain function, or a decorator
-        that may change the call."""
+    def _receiver(self, node: Node, scope: _Scope) -> tuple[str, _Definition | None]:
+        """How a call through an object passes a method's first parameter (see
+        ``_Function.receiver``) and what that parameter stands for: the instance, or the
+        class in a ``classmethod``; no definition for a static method, a plain function,
+        or a decorator that may change the call."""
         owner = scope.parent
         if owner is None or owner.kind != "class":
-            return None
-        instance = True
+            return "", None
+        mode = "instance"
         decorated = node.parent
         if decorated is not None and decorated.type == "decorated_definition":
             for decorator in decorated.named_children:
@@ -615,12 +682,16 @@ class _Extractor:
                     continue
                 name = self.text(decorator.named_children[0])
                 if name == "classmethod":
-                    instance = False
+                    mode = "class"
+                elif name == "staticmethod":
+                    return "static", None
                 elif name not in _RECEIVER_DECORATORS and not name.endswith(
                     (".setter", ".getter", ".deleter")
                 ):
-                    return None
-        return _Definition("receiver", None, node.start_byte, owner.node_id, instance)
+                    return "unknown", None
+        definition = _Definition("receiver", None, node.start_byte, owner.node_id)
+        definition.instance = mode == "instance"
+        return mode, definition
 
     def _identifiers(self, node: Node) -> list[str]:
         """Names a target binds; ``self.x`` and ``d[k]`` bind none."""
@@ -732,19 +803,10 @@ class _Extractor:
         function, tags = target
         kind, operation = FUNCTIONS[function]
         argument = self._name_argument(arguments)
-        scope = self.scope(call)
-        name_value: NameValue | None = None
         if argument is not None:
-            literal = self.literal(argument)
-            if literal is not None:
-                name_value = NameValue(literal[0], None, None, literal[1])
-            else:
-                name_value = NameValue(
-                    None,
-                    self.text(argument),
-                    self.resolve(argument, scope),
-                    self.span(argument),
-                )
+            name_value, wrapper = self._name_value(argument, self.scope(call))
+            if wrapper is not None:
+                self._wrapper_refs[len(self.facts.refs)] = wrapper
         else:
             name_value = NameValue(None, self.text(arguments), None, self.span(arguments))
         span = self.span(call)
@@ -775,6 +837,292 @@ class _Extractor:
                 return None
             return child
         return None
+
+    def _name_value(
+        self, argument: Node, scope: _Scope
+    ) -> tuple[NameValue, tuple[_Function, str] | None]:
+        """The name an argument supplies, and (function, parameter) when it is a bare
+        parameter of an enclosing function (its callers decide the name)."""
+        literal = self.literal(argument)
+        if literal is not None:
+            return NameValue(literal[0], None, None, literal[1]), None
+        wrapper = self._wrapper_parameter(argument, scope)
+        name = NameValue(
+            None,
+            self.text(argument),
+            self.resolve(argument, scope),
+            self.span(argument),
+            origin="function-parameter" if wrapper is not None else None,
+        )
+        return name, wrapper
+
+    def _wrapper_parameter(self, argument: Node, scope: _Scope) -> tuple[_Function, str] | None:
+        """(function, parameter) when ``argument`` is a parameter of an enclosing ``def``
+        that the function never re-binds (``name = name.strip()`` makes it a value of its
+        own) and no comprehension or lambda in between shadows."""
+        node = self._unparen(argument)
+        if node.type != "identifier":
+            return None
+        name = self.text(node)
+        found = self.binding(name, scope)
+        if found is None or found[0].kind != "function" or len(found[1]) != 1:
+            return None
+        function = self.functions.get(found[0].node_id)
+        if (
+            function is None
+            or found[1][0].kind != "parameter"
+            or self._shadowed(node, name, function.node)
+        ):
+            return None
+        return function, name
+
+    def _shadowed(self, node: Node, name: str, stop: Node) -> bool:
+        """Whether a lambda or comprehension between ``node`` and ``stop`` binds ``name``
+        (neither is a scope of this frontend's own)."""
+        current = node.parent
+        while current is not None and current.id != stop.id:
+            if current.type == "lambda":
+                parameters = current.child_by_field_name("parameters")
+                if parameters is not None and name in self._identifiers(parameters):
+                    return True
+            elif current.type in _COMPREHENSIONS:
+                for clause in current.named_children:
+                    left = clause.child_by_field_name("left")
+                    bound = left is not None and clause.type == "for_in_clause"
+                    if bound and name in self._identifiers(left):  # type: ignore[arg-type]
+                        return True
+            current = current.parent
+        return False
+
+    # ------------------------------------------------------ calls of functions
+    def _instance_or_class(self, obj: Node, scope: _Scope) -> tuple[int, bool] | None:
+        """(class node id, is an instance) for what ``_denotes`` proves, and also for an
+        instance made by calling a class of this file: ``Report(...)`` itself, or a name
+        bound once to it (``report = Report(...)``)."""
+        obj = self._unparen(obj)
+        if obj.type == "call":
+            function = obj.child_by_field_name("function")
+            denoted = self._denotes(function, scope) if function is not None else None
+            return (denoted[0], True) if denoted is not None and not denoted[1] else None
+        denoted = self._denotes(obj, scope)
+        if denoted is not None or obj.type != "identifier":
+            return denoted
+        found = self.binding(self.text(obj), scope)
+        if found is None or len(found[1]) != 1:
+            return None
+        definition = found[1][0]
+        if definition.kind != "assignment" or definition.value is None:
+            return None
+        value = self._unparen(definition.value)
+        return self._instance_or_class(value, found[0]) if value.type == "call" else None
+
+    def _callee_function(self, callee: Node, scope: _Scope) -> tuple[_Function, int] | None:
+        """The ``def`` a call reaches, provably, and how many parameters the call passes
+        implicitly: a bare name bound once to the ``def``, or a method through its own
+        receiver, its class or an instance of it (1 for the instance or class a method
+        or ``classmethod`` receives, 0 for a ``staticmethod`` or a method called through
+        its class); None when a decorator or another write may change what is called."""
+        if callee.type == "identifier":
+            found = self.binding(self.text(callee), scope)
+            if found is None or len(found[1]) != 1 or found[1][0].kind != "function":
+                return None
+            value = found[1][0].value
+            function = self.functions.get(value.id) if value is not None else None
+            return (function, 0) if function is not None else None
+        if callee.type != "attribute" or self.attribute_writes is None:
+            return None
+        obj = callee.child_by_field_name("object")
+        attr = callee.child_by_field_name("attribute")
+        denoted = self._instance_or_class(obj, scope) if obj is not None else None
+        if attr is None or denoted is None:
+            return None
+        owner, instance = denoted
+        info = self.classes.get(owner)
+        name = self.text(attr)
+        if info is None or _mangle(name, info.name) != self._mangled(name, callee):
+            return None  # ``__m`` outside its class is another attribute
+        definitions = self.definitions.get((owner, name), [])
+        writes = self.attribute_writes.get(_mangle(name, info.name), [])
+        if len(definitions) != 1 or definitions[0].kind != "function" or len(writes) != 1:
+            return None  # not a method of the class, or also assigned (``self.m = …``)
+        value = definitions[0].value
+        function = self.functions.get(value.id) if value is not None else None
+        if function is None or function.owner != owner:
+            return None
+        implicit = {"instance": 1 if instance else 0, "class": 1, "static": 0}
+        if function.receiver not in implicit:
+            return None
+        return function, implicit[function.receiver]
+
+    def calls_of(self) -> dict[int, list[tuple[Node, Node, int]]]:
+        """Function node id → its calls outside its own body (see ``_calls_of``)."""
+        if self._calls_of is None:
+            self._calls_of = {}
+            for call, callee, arguments in self._calls:
+                target = self._callee_function(callee, self.scope(call))
+                if target is None:
+                    continue
+                function, implicit = target
+                node = function.node
+                if node.start_byte <= call.start_byte < node.end_byte:
+                    continue  # a call inside the function itself
+                self._calls_of.setdefault(node.id, []).append((call, arguments, implicit))
+        return self._calls_of
+
+    def bind(self, function: _Function, arguments: Node, implicit: int) -> dict[str, Node] | None:
+        """Parameter → the argument a call passes it, as Python binds them; None for a
+        call with ``*args``/``**kwargs`` or one Python would reject."""
+        positional: list[Node] = []
+        keywords: list[tuple[str, Node]] = []
+        for child in arguments.named_children:
+            if child.type == "comment":
+                continue
+            if child.type in ("list_splat", "dictionary_splat"):
+                return None
+            if child.type == "keyword_argument":
+                key = child.child_by_field_name("name")
+                value = child.child_by_field_name("value")
+                if key is None or value is None:
+                    return None
+                keywords.append((self.text(key), value))
+            else:
+                positional.append(child)
+        by_position = {p.position: p for p in function.parameters if p.position is not None}
+        bound: dict[str, Node] = {}
+        for position, value in enumerate(positional, start=implicit):
+            parameter = by_position.get(position)
+            if parameter is None and not function.star:
+                return None
+            if parameter is not None and parameter.name:
+                bound[parameter.name] = value
+        for key, value in keywords:
+            named = next((p for p in function.parameters if p.keyword and p.name == key), None)
+            if key in bound or (named is None and not function.double_star):
+                return None
+            if named is not None:
+                bound[key] = value
+        return bound
+
+    def _undecided(self, function: _Function) -> bool:
+        """Whether the file uses the function other than by calls ``calls_of`` places:
+        passed as a value (``map(setting, names)``, ``callback=self.setting``), called
+        through an object not provably of its class, or bound more than once."""
+        name = self.text(function.name)
+        body = function.node
+        pattern = rb"(?<!\w)" + re.escape(name.encode()) + rb"(?!\w)"
+        for match in re.finditer(pattern, self.data):
+            node = self.tree.root_node.descendant_for_byte_range(match.start(), match.end())
+            if (
+                node is None
+                or node.type != "identifier"
+                or (node.start_byte, node.end_byte) != match.span()
+                or body.start_byte <= node.start_byte < body.end_byte
+            ):
+                continue  # text in a string or comment, a longer name, or the function itself
+            parent = node.parent
+            if parent is None or (
+                parent.type == "keyword_argument" and _is_field(parent, "name", node)
+            ):
+                continue
+            scope = self.scope(node)
+            called = parent.parent if parent.type == "attribute" else parent
+            called_here = called is not None and called.type == "call"
+            if parent.type == "attribute":
+                if function.owner < 0 or not _is_field(parent, "attribute", node):
+                    continue
+                called_here = called_here and _is_field(called, "function", parent)
+                target = self._callee_function(parent, scope)
+                if target is not None:
+                    if target[0] is function and not called_here:
+                        return True
+                    continue
+                obj = parent.child_by_field_name("object")
+                owner = self._instance_or_class(obj, scope) if obj is not None else None
+                if owner is None or owner[0] == function.owner:
+                    return True
+                if (owner[0], name) not in self.definitions:
+                    return True  # a class that may inherit it
+                continue
+            found = self.binding(name, scope)
+            if found is None or not any(
+                d.kind == "function" and d.value is not None and d.value.id == body.id
+                for d in found[1]
+            ):
+                continue  # another binding of the name
+            if len(found[1]) != 1 or not (called_here and _is_field(parent, "function", node)):
+                return True
+        return False
+
+    def through_functions(self) -> None:
+        """A lookup whose name is a parameter of its function, when the file calls the
+        function, becomes one lookup per call with the name the call passes (or the
+        parameter's literal default), located at the call and tagged
+        ``through-function``; the lookup in the function stays, tagged
+        ``resolved-at-calls``. A lookup at such a call whose name is again a parameter
+        is resolved through that function's calls in turn (a few levels deep). When a
+        call cannot be bound, the function is used otherwise, or there are too many, the
+        lookup stays as it was, without the ``function-parameter`` origin: calls exist,
+        the name is just not known."""
+        refs = self.facts.refs
+        pending = sorted(self._wrapper_refs)
+        depth = dict.fromkeys(pending, 0)
+        added = 0
+        while pending:
+            index = pending.pop(0)
+            function, parameter = self._wrapper_refs[index]
+            ref = refs[index]
+            through = self._at_calls(ref, function, parameter)
+            if through is not None and (
+                depth[index] >= _THROUGH_DEPTH or added + len(through) > _THROUGH_LIMIT
+            ):
+                through = None
+            if through is None:
+                if ref.name is not None:
+                    refs[index] = replace(ref, name=replace(ref.name, origin=None))
+                continue
+            if not through:
+                continue  # no call in this file: the callers decide (RB101 says so)
+            refs[index] = replace(ref, tags=ref.tags | {"resolved-at-calls"})
+            added += len(through)
+            for new, wrapper in through:
+                if wrapper is not None:
+                    self._wrapper_refs[len(refs)] = wrapper
+                    depth[len(refs)] = depth[index] + 1
+                    pending.append(len(refs))
+                refs.append(new)
+
+    def _at_calls(
+        self, ref: AssetRef, function: _Function, parameter: str
+    ) -> list[tuple[AssetRef, tuple[_Function, str] | None]] | None:
+        """The lookup each call of ``function`` makes; None when one cannot be decided."""
+        if self._undecided(function):
+            return None
+        default = next(p.default for p in function.parameters if p.name == parameter)
+        through: list[tuple[AssetRef, tuple[_Function, str] | None]] = []
+        for call, arguments, implicit in self.calls_of().get(function.node.id, []):
+            bound = self.bind(function, arguments, implicit)
+            if bound is None:
+                return None
+            value = bound.get(parameter)
+            wrapper: tuple[_Function, str] | None = None
+            if value is not None:
+                name, wrapper = self._name_value(value, self.scope(call))
+            else:
+                literal = self.literal(default) if default is not None else None
+                callee = call.child_by_field_name("function")
+                if literal is None or callee is None:
+                    return None  # no argument and no literal default
+                name = NameValue(literal[0], None, None, self.span(callee))
+            new = AssetRef(
+                ref.kind,
+                ref.operation,
+                ref.callee,
+                name,
+                self.span(call),
+                tags=frozenset({"through-function"}),
+            )
+            through.append((new, wrapper))
+        return through
 
     # ------------------------------------------------------------------ fields
     def field_uses(self, subscripts: list[Node], calls: list[tuple[Node, Node, Node]]) -> None:
@@ -827,7 +1175,7 @@ class _Extractor:
                 scope = scope.parent
             return None
 
-        self._connection_parameters(calls, connection_vars, lookup)
+        self._connection_parameters(connection_vars, lookup)
         for node in subscripts:
             value = node.child_by_field_name("value")
             key = node.child_by_field_name("subscript")
@@ -852,38 +1200,22 @@ class _Extractor:
 
     def _connection_parameters(
         self,
-        calls: list[tuple[Node, Node, Node]],
         connection_vars: dict[tuple[int, str], int],
-        lookup: Any,
+        lookup: Callable[[Node], int | None],
     ) -> None:
         """A parameter of a local function holds a connection when every call of the
         function that passes it passes the same connection (``get_token(conn)``)."""
         passed: dict[tuple[int, str], set[int | None]] = {}
-        for _call, callee, arguments in calls:
-            if callee.type != "identifier":
-                continue
-            signature = self.signatures.get(self.text(callee))
-            if signature is None:
-                continue
-            scope, order = signature
-            position = 0
-            for argument in arguments.named_children:
-                if argument.type == "comment":
-                    continue
-                if argument.type == "keyword_argument":
-                    key = argument.child_by_field_name("name")
-                    value = argument.child_by_field_name("value")
-                    if key is None or value is None:
-                        continue
-                    name = self.text(key)
-                else:
-                    if argument.type in ("list_splat", "dictionary_splat") or position >= len(
-                        order
-                    ):
-                        break
-                    name, value = order[position], argument
-                    position += 1
-                passed.setdefault((scope.node_id, name), set()).add(lookup(value))
+        for function_id, calls in self.calls_of().items():
+            function = self.functions[function_id]
+            for _call, arguments, implicit in calls:
+                bound = self.bind(function, arguments, implicit)
+                for parameter in function.parameters:
+                    value = bound.get(parameter.name) if bound is not None else arguments
+                    if value is not None:  # ``*args`` (no binding): may pass anything
+                        index = lookup(value) if bound is not None else None
+                        key = (function.scope.node_id, parameter.name)
+                        passed.setdefault(key, set()).add(index)
         for key, indexes in passed.items():
             if (
                 len(indexes) == 1
@@ -901,9 +1233,7 @@ class _Extractor:
             return Span(1, 1, 1, len(first_line.rstrip("\r")) + 1)
         evidence = list(found.get("py2", []))
         evidence += [
-            n
-            for n in found.get("string_start", [])
-            if self.text(n).lower().startswith(("`", "ur"))
+            n for n in found.get("string_start", []) if self.text(n).lower().startswith(("`", "ur"))
         ]
         evidence += [n for n in found.get("integer", []) if _PY2_INTEGER.match(self.text(n))]
         if not evidence:
@@ -964,7 +1294,7 @@ class _Extractor:
             for n in found.get("callee", [])
         ):
             self.attribute_writes = None
-        calls: list[tuple[Node, Node, Node]] = []
+        calls = self._calls
         callees = {n.parent.id: n for n in found.get("callee", []) if n.parent is not None}
         arguments = {n.parent.id: n for n in found.get("arguments", []) if n.parent is not None}
         for call in sorted(found.get("call", []), key=lambda n: n.start_byte):
@@ -974,6 +1304,7 @@ class _Extractor:
                 continue
             calls.append((call, callee, args))
             self.call(call, callee, args)
+        self.through_functions()
         self.field_uses(found.get("subscript", []), calls)
         self.problems(found.get("error", []), found.get("missing", []))
         evidence = self.python2(found)
