@@ -244,6 +244,8 @@ class _Extractor:
         self._call_ref: dict[int, int] = {}
         #: Every call in source order: (call, callee, arguments).
         self._calls: list[tuple[Node, Node, Node]] = []
+        #: Function node id → whether it is used other than by calls it binds.
+        self._undecided_functions: dict[int, bool] = {}
         #: Ref index → (function, parameter) for a lookup whose name is that parameter.
         self._wrapper_refs: dict[int, tuple[_Function, str]] = {}
 
@@ -1059,21 +1061,26 @@ class _Extractor:
         parameter's literal default), located at the call and tagged
         ``through-function``; the lookup in the function stays, tagged
         ``resolved-at-calls``. A lookup at such a call whose name is again a parameter
-        is resolved through that function's calls in turn (a few levels deep). When a
-        call cannot be bound, the function is used otherwise, or there are too many, the
-        lookup stays as it was, without the ``function-parameter`` origin: calls exist,
-        the name is just not known."""
+        is resolved through that function's calls in turn (a few levels deep); a call
+        that closes a cycle (mutual recursion) adds nothing, since what goes round the
+        cycle came in through another call. When a call cannot be bound, the function is
+        used otherwise, or there are too many, the lookup stays as it was, without the
+        ``function-parameter`` origin: calls exist, the name is just not known."""
         refs = self.facts.refs
+        #: Ref index → (the wrapper lookup it stands for, functions passed on the way).
+        path = {index: (index, frozenset[int]()) for index in self._wrapper_refs}
         pending = sorted(self._wrapper_refs)
-        depth = dict.fromkeys(pending, 0)
+        seen: set[tuple[int, int]] = set()
         added = 0
         while pending:
             index = pending.pop(0)
             function, parameter = self._wrapper_refs[index]
+            root, passed = path[index]
+            passed = passed | {function.node.id}
             ref = refs[index]
             through = self._at_calls(ref, function, parameter)
             if through is not None and (
-                depth[index] >= _THROUGH_DEPTH or added + len(through) > _THROUGH_LIMIT
+                len(passed) > _THROUGH_DEPTH or added + len(through) > _THROUGH_LIMIT
             ):
                 through = None
             if through is None:
@@ -1083,22 +1090,31 @@ class _Extractor:
             if not through:
                 continue  # no call in this file: the callers decide (RB101 says so)
             refs[index] = replace(ref, tags=ref.tags | {"resolved-at-calls"})
-            added += len(through)
-            for new, wrapper in through:
+            for call, new, wrapper in through:
+                if wrapper is not None and wrapper[0].node.id in passed:
+                    continue  # round a cycle
+                if (root, call.id) in seen:
+                    continue  # the same call reached on two paths
+                seen.add((root, call.id))
                 if wrapper is not None:
                     self._wrapper_refs[len(refs)] = wrapper
-                    depth[len(refs)] = depth[index] + 1
+                    path[len(refs)] = (root, passed)
                     pending.append(len(refs))
                 refs.append(new)
+                added += 1
 
     def _at_calls(
         self, ref: AssetRef, function: _Function, parameter: str
-    ) -> list[tuple[AssetRef, tuple[_Function, str] | None]] | None:
-        """The lookup each call of ``function`` makes; None when one cannot be decided."""
-        if self._undecided(function):
+    ) -> list[tuple[Node, AssetRef, tuple[_Function, str] | None]] | None:
+        """(call, its lookup, (function, parameter) when the call passes a parameter of
+        its own function) for each call of ``function``; None when one cannot be decided."""
+        undecided = self._undecided_functions.get(function.node.id)
+        if undecided is None:
+            undecided = self._undecided_functions[function.node.id] = self._undecided(function)
+        if undecided:
             return None
         default = next(p.default for p in function.parameters if p.name == parameter)
-        through: list[tuple[AssetRef, tuple[_Function, str] | None]] = []
+        through: list[tuple[Node, AssetRef, tuple[_Function, str] | None]] = []
         for call, arguments, implicit in self.calls_of().get(function.node.id, []):
             bound = self.bind(function, arguments, implicit)
             if bound is None:
@@ -1121,7 +1137,7 @@ class _Extractor:
                 self.span(call),
                 tags=frozenset({"through-function"}),
             )
-            through.append((new, wrapper))
+            through.append((call, new, wrapper))
         return through
 
     # ------------------------------------------------------------------ fields
