@@ -324,6 +324,297 @@ def test_attribute_target_does_not_bind_a_local_name() -> None:
     assert resolved(source) == ["Region"]
 
 
+# ------------------------------------------------------- wrapper functions
+def refs_of(source: str) -> list[tuple[int, str | None, str | None, str | None, frozenset[str]]]:
+    """(line, literal, expression, origin, tags) of every reference, in list order."""
+    facts = extract("runbook.py", textwrap.dedent(source))
+    return [
+        (r.span.line, r.name.literal, r.name.expression, r.name.origin, r.tags)
+        for r in facts.refs
+        if r.name is not None
+    ]
+
+
+INNER = frozenset({"resolved-at-calls"})
+AT_CALL = frozenset({"through-function"})
+
+
+def test_a_wrapper_lookup_is_one_lookup_per_call() -> None:
+    source = """
+        import automationassets
+
+        def setting(name, default=None):
+            try:
+                return automationassets.get_automation_variable(name)
+            except Exception:
+                return default
+
+        region = setting("Region")
+        size = setting(name="VmSize", default="Standard_B2s")
+    """
+    facts = extract("runbook.py", textwrap.dedent(source))
+    inner, first, second = facts.refs
+    assert (inner.span.line, inner.name.expression, inner.name.origin, inner.tags) == (
+        6,
+        "name",
+        "function-parameter",
+        INNER,
+    )
+    assert [(r.span.line, r.name.literal, r.tags) for r in (first, second)] == [
+        (10, "Region", AT_CALL),
+        (11, "VmSize", AT_CALL),
+    ]
+    assert (first.callee, first.kind, first.operation) == (inner.callee, "variable", "get")
+    # the finding's caret goes under the name the call passes; the lookup spans the call
+    assert (first.name.span.line, first.name.span.column) == (10, 19)
+    assert (first.span.column, first.span.end_column) == (10, 27)
+
+
+def test_a_call_without_the_argument_looks_up_the_literal_default() -> None:
+    source = """
+        import automationassets
+
+        def connect(connection_name="OpsConnection"):
+            return automationassets.get_automation_connection(connection_name)
+
+        conn = connect()
+    """
+    facts = extract("runbook.py", textwrap.dedent(source))
+    assert [(r.span.line, r.name.literal, r.tags) for r in facts.refs] == [
+        (5, None, INNER),
+        (7, "OpsConnection", AT_CALL),
+    ]
+    at_call = facts.refs[1].name.span
+    assert (at_call.line, at_call.column, at_call.end_column) == (7, 8, 15)  # ``connect``
+
+
+def test_a_dynamic_argument_is_a_dynamic_lookup_at_the_call() -> None:
+    source = """
+        import automationassets
+        PREFIX = "Ops"
+
+        def setting(name):
+            return automationassets.get_automation_variable(name)
+
+        for key in setting("ReportVariables").split(","):
+            setting(key)
+        setting(PREFIX + "-Region")
+    """
+    facts = extract("runbook.py", textwrap.dedent(source))
+    at_calls = [
+        (r.span.line, r.name.literal, r.name.expression, r.name.resolved) for r in facts.refs
+    ]
+    assert at_calls == [
+        (6, None, "name", None),
+        (8, "ReportVariables", None, None),
+        (9, None, "key", None),
+        (10, None, 'PREFIX + "-Region"', "Ops-Region"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("calls", "why"),
+    [
+        ("setting(*sys.argv[1:])", "a *args call"),
+        ("setting(**options)", "a **kwargs call"),
+        ('setting("A")\nsetting()', "no argument and no default"),
+        ('setting("A", "B", "C")', "more arguments than parameters"),
+        ('setting(nmae="A")', "a keyword the function does not take"),
+        ('setting("A")\nnames = list(map(setting, ["B", "C"]))', "passed as a value"),
+        ('setting("A")\nsetting = functools.lru_cache()(setting)', "bound again"),
+    ],
+)
+def test_a_call_the_binding_cannot_decide_leaves_the_lookup_as_it_is(calls: str, why: str) -> None:
+    source = (
+        "import functools, sys\nimport automationassets\n\n"
+        "def setting(name, required=True):\n"
+        "    return automationassets.get_automation_variable(name)\n\n" + calls + "\n"
+    )
+    # calls exist, so "no call in this file passes it" would be wrong: no origin
+    assert refs_of(source) == [(5, None, "name", None, PLAIN)], why
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ('automationassets.get_automation_variable(f"{name}-Region")', "an f-string"),
+        ("automationassets.get_automation_variable(name.strip())", "a call on it"),
+        ("name = name.upper()\n    automationassets.get_automation_variable(name)", "re-bound"),
+        (
+            "return [automationassets.get_automation_variable(name) for name in NAMES]",
+            "a comprehension's own name",
+        ),
+        ("f = lambda name: automationassets.get_automation_variable(name)", "a lambda's own"),
+    ],
+)
+def test_only_the_bare_parameter_is_decided_by_the_callers(body: str, why: str) -> None:
+    source = f"import automationassets\n\ndef setting(name):\n    {body}\n\nsetting('Ops')\n"
+    [(_line, literal, _expression, origin, tags)] = refs_of(source)
+    assert (literal, origin, tags) == (None, None, PLAIN), why
+
+
+def test_a_wrapper_no_call_passes_is_decided_by_its_callers() -> None:
+    """Calls inside the function itself (recursion) are not the callers."""
+    source = """
+        import automationassets
+
+        def get_service_principal(connection_name, retries=3):
+            try:
+                return automationassets.get_automation_connection(connection_name)
+            except Exception:
+                if retries:
+                    return get_service_principal(connection_name, retries - 1)
+                raise
+    """
+    assert refs_of(source) == [(6, None, "connection_name", "function-parameter", PLAIN)]
+
+
+def test_methods_through_their_receiver_class_or_instance() -> None:
+    source = """
+        import automationassets as aa
+
+        class Runbook(object):
+            def __init__(self):
+                self.region = self.setting("Region")
+
+            def setting(self, name):
+                return aa.get_automation_variable(name)
+
+            @classmethod
+            def credential(cls, name):
+                return aa.get_automation_credential(name)
+
+            @staticmethod
+            def connection(name):
+                return aa.get_automation_connection(name)
+
+            def __secret(self, name):
+                return aa.get_automation_credential(name)
+
+            def run(self):
+                user = cls_user = self.credential("SqlAdmin")
+                conn = self.connection("SqlOps") or Runbook.connection("SqlOpsDr")
+                return self.__secret("SmtpRelay"), user, cls_user, conn
+
+        runbook = Runbook()
+        runbook.setting("Subscription")
+        Runbook.credential("Reader")
+        Runbook().setting("Tier")
+    """
+    found = [(line, literal) for line, literal, _e, _o, tags in refs_of(source) if tags == AT_CALL]
+    assert sorted(found) == [
+        (6, "Region"),
+        (23, "SqlAdmin"),
+        (24, "SqlOps"),
+        (24, "SqlOpsDr"),
+        (25, "SmtpRelay"),
+        (28, "Subscription"),
+        (29, "Reader"),
+        (30, "Tier"),
+    ]
+    assert [t for _l, _n, _e, _o, t in refs_of(source)][:4] == [INNER] * 4
+
+
+@pytest.mark.parametrize(
+    ("call", "why"),
+    [
+        ('store.setting("X")', "an object not provably of the class"),
+        ('super(Job, job).setting("X")', "through super()"),
+        ('handler = job.setting\nhandler("X")', "the bound method as a value"),
+        ('job.setting = print\njob.setting("X")', "assigned on the instance"),
+    ],
+)
+def test_a_method_call_through_an_unknown_object_leaves_the_lookup(call: str, why: str) -> None:
+    source = (
+        "import automationassets\n\nclass Job:\n    def setting(self, name):\n"
+        "        return automationassets.get_automation_variable(name)\n\n"
+        'job = Job()\njob.setting("Region")\n' + call + "\n"
+    )
+    assert refs_of(source) == [(5, None, "name", None, PLAIN)], why
+
+
+def test_a_method_of_another_class_with_the_same_name_is_not_a_call() -> None:
+    source = """
+        import automationassets
+
+        class Job:
+            def setting(self, name):
+                return automationassets.get_automation_variable(name)
+
+        class Cache:
+            def setting(self, name):
+                return name
+
+        Job().setting("Region")
+        Cache().setting("not an asset")
+    """
+    assert [(line, literal) for line, literal, *_ in refs_of(source)] == [(6, None), (12, "Region")]
+
+
+def test_a_wrapper_of_a_wrapper_is_resolved_at_the_outer_calls() -> None:
+    source = """
+        import automationassets
+
+        def setting(name):
+            return automationassets.get_automation_variable(name)
+
+        def secret_setting(name):
+            return setting(name)
+
+        def unused(key):
+            return setting(key)
+
+        secret_setting("SmtpPassword")
+    """
+    assert refs_of(source) == [
+        (5, None, "name", "function-parameter", INNER),
+        (8, None, "name", "function-parameter", INNER | AT_CALL),
+        (11, None, "key", "function-parameter", AT_CALL),  # RB101 info: nobody calls unused
+        (13, "SmtpPassword", None, None, AT_CALL),
+    ]
+
+
+def test_mutual_recursion_adds_one_lookup_per_outside_call() -> None:
+    source = """
+        import automationassets
+
+        def read(name, fallback=True):
+            value = automationassets.get_automation_variable(name)
+            return value if value or not fallback else read_default(name)
+
+        def read_default(name):
+            return read(name, fallback=False)
+
+        read("Region")
+    """
+    at_calls = [
+        (line, literal)
+        for line, literal, _e, _o, tags in refs_of(source)
+        if "through-function" in tags
+    ]
+    assert at_calls == [(9, None), (11, "Region")]
+    assert all(
+        "resolved-at-calls" in tags for line, _l, _e, _o, tags in refs_of(source) if line != 11
+    )
+
+
+def test_a_splatted_call_passes_no_known_connection() -> None:
+    """The connection parameter rule binds calls as Python does: ``*args`` may pass
+    anything, so fields read from the parameter are no fields of the lookup."""
+    source = """
+        import automationassets
+
+        def tenant(conn):
+            return conn["TenantId"]
+
+        c = automationassets.get_automation_connection("Ops")
+        tenant(c)
+        tenant(*others)
+    """
+    assert extract("runbook.py", textwrap.dedent(source)).field_uses == []
+    assert extract("runbook.py", textwrap.dedent(source).replace("tenant(*others)", "")).field_uses
+
+
 # -------------------------------------------------------------------- RB104
 def _rb104(tmp_path: Path, source: str, monkeypatch: pytest.MonkeyPatch) -> list:
     (tmp_path / "runbook.py").write_text(textwrap.dedent(source), encoding="utf-8")

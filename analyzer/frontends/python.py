@@ -543,9 +543,7 @@ class _Extractor:
             key = _mangle(name, scope.name)
             for definition in definitions:
                 value = definition.value if definition.kind == "assignment" else None
-                self.attribute_writes.setdefault(key, []).append(
-                    _AttributeWrite(value, scope_id if value is not None else -1)
-                )
+                self.attribute_writes.setdefault(key, []).append(_AttributeWrite(value, scope_id))
 
     # ------------------------------------------------------------- definitions
     def imports(self, node: Node) -> None:
@@ -944,7 +942,11 @@ class _Extractor:
         if info is None or _mangle(name, info.name) != self._mangled(name, callee):
             return None  # ``__m`` outside its class is another attribute
         definitions = self.definitions.get((owner, name), [])
-        writes = self.attribute_writes.get(_mangle(name, info.name), [])
+        writes = [
+            write  # the body of another class defines its own
+            for write in self.attribute_writes.get(_mangle(name, info.name), [])
+            if write.instance or write.owner in (-1, owner)
+        ]
         if len(definitions) != 1 or definitions[0].kind != "function" or len(writes) != 1:
             return None  # not a method of the class, or also assigned (``self.m = …``)
         value = definitions[0].value
