@@ -24,6 +24,16 @@ Names resolve to constants the file provably holds: literals, parameter defaults
 single assignments (module, function, enclosing function) and attributes assigned a
 literal exactly once (``self.__KEY = "NAME"`` in ``__init__``, ``KEY = "NAME"`` in a class
 body), with Python's per-class name mangling of ``__x``.
+
+A lookup inside a reusable helper whose name is the helper's parameter (``def
+setting(name): return automationassets.get_automation_variable(name)``) is decided by
+the callers: its name has the ``function-parameter`` origin, and when the file calls the
+helper (a bare name bound once to the ``def``, or a method through its receiver, its
+class or an instance of it), each call is a lookup of its own, of the argument the call
+passes as Python binds it (or the parameter's literal default), located at the call and
+tagged ``through-function``; the lookup in the helper stays for its field reads, tagged
+``resolved-at-calls`` (the workspace and RB101 skip it). This is the Python side of
+``frontends/powershell/wrappers.py``.
 """
 
 from __future__ import annotations
@@ -110,6 +120,8 @@ _RECEIVER_DECORATORS = frozenset({"property", "abstractmethod", "abc.abstractmet
 _COMPREHENSIONS = frozenset(
     {"list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"}
 )
+#: A word of the source, as bytes: identifiers, also with non-ASCII letters.
+_WORD = re.compile(rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*")
 #: Wrappers of wrappers resolved through their calls, and lookups added, at most.
 _THROUGH_DEPTH = 3
 _THROUGH_LIMIT = 1000
@@ -244,6 +256,8 @@ class _Extractor:
         self._call_ref: dict[int, int] = {}
         #: Every call in source order: (call, callee, arguments).
         self._calls: list[tuple[Node, Node, Node]] = []
+        #: Function name → where the text has it as a word (for ``_undecided``).
+        self._occurrences: dict[bytes, list[tuple[int, int]]] | None = None
         #: Function node id → whether it is used other than by calls it binds.
         self._undecided_functions: dict[int, bool] = {}
         #: Ref index → (function, parameter) for a lookup whose name is that parameter.
@@ -1013,16 +1027,24 @@ class _Extractor:
         through an object not provably of its class, or bound more than once."""
         name = self.text(function.name)
         body = function.node
-        pattern = rb"(?<!\w)" + re.escape(name.encode()) + rb"(?!\w)"
-        for match in re.finditer(pattern, self.data):
-            node = self.tree.root_node.descendant_for_byte_range(match.start(), match.end())
+        if self._occurrences is None:
+            # One scan of the text for every function name, not one per function.
+            names = {
+                self.data[f.name.start_byte : f.name.end_byte] for f in self.functions.values()
+            }
+            self._occurrences = {}
+            for match in _WORD.finditer(self.data):
+                if match.group() in names:
+                    self._occurrences.setdefault(match.group(), []).append(match.span())
+        for start, end in self._occurrences.get(name.encode(), []):
+            node = self.tree.root_node.descendant_for_byte_range(start, end)
             if (
                 node is None
                 or node.type != "identifier"
-                or (node.start_byte, node.end_byte) != match.span()
+                or (node.start_byte, node.end_byte) != (start, end)
                 or body.start_byte <= node.start_byte < body.end_byte
             ):
-                continue  # text in a string or comment, a longer name, or the function itself
+                continue  # text in a string or comment, or inside the function itself
             parent = node.parent
             if parent is None or (
                 parent.type == "keyword_argument" and _is_field(parent, "name", node)
