@@ -135,3 +135,28 @@ def test_a_name_read_from_another_lookup_records_its_source() -> None:
     )
     assert facts.refs[by_name["(Get-AutomationConnection -Name 'C').Setting"]].name.literal == "C"
     assert by_name["$Unrelated"] is None
+
+
+def test_wrapper_called_through_a_splat_keeps_its_lookup() -> None:
+    facts = extract(
+        "Runbook.ps1",
+        "function Connect-Ops([string]$Name) { Get-AutomationConnection -Name $Name }\n"
+        "$p = @{ Name = 'OpsConnection' }\nConnect-Ops @p\n",
+    )
+    (ref,) = facts.refs
+    assert ref.name.expression == "$Name"
+    assert ref.name.origin is None  # calls exist, so not "no call passes it"
+    assert "resolved-at-calls" not in ref.tags
+
+
+def test_wrapper_called_with_literals_is_looked_up_at_each_call() -> None:
+    facts = extract(
+        "Runbook.ps1",
+        "function Connect-Ops([string]$Name = 'Default') {\n"
+        "  Get-AutomationConnection -Name $Name\n}\n"
+        "Connect-Ops -Name 'A'\nConnect-Ops 'B'\nConnect-Ops\n",
+    )
+    inner, *calls = facts.refs
+    assert "resolved-at-calls" in inner.tags
+    assert [(r.span.line, r.name.literal) for r in calls] == [(4, "A"), (5, "B"), (6, "Default")]
+    assert all("through-function" in r.tags for r in calls)

@@ -50,7 +50,10 @@ def resolve_through_functions(commands: Commands, scopes: Scopes, facts: FileFac
             _at_call(commands, scopes, ref, function, variable_key(text)[1], c) for c in calls
         ]
         if any(r is None for r in through):
-            continue  # a call we cannot bind (a splat): the lookup stays as it is
+            # A call we cannot bind (a splat): the lookup stays, and since calls exist,
+            # "no call in this file passes it" would be false.
+            facts.refs[index] = replace(ref, name=replace(name, origin=None))
+            continue
         facts.refs[index] = replace(ref, tags=ref.tags | {"resolved-at-calls"})
         facts.refs.extend(r for r in through if r is not None)
 
