@@ -289,9 +289,27 @@ class Commands:
             return "random"  # $name = 'Test' + (Get-Random)
         loops = [d.node for d in definitions if d.node.type == "foreach_statement"]
         if loops:
-            collection = self.source.text(loops[0]).split("{", 1)[0]
-            return "enumeration" if _ENUMERATION.search(collection) else "loop"
+            return "enumeration" if self._loops_over_enumeration(loops[0]) else "loop"
         return None
+
+    def _loops_over_enumeration(self, loop: Node) -> bool:
+        """``foreach ($c in Get-AzAutomationCredential …)``, also through a variable
+        assigned once (``$creds = Get-AzAutomationCredential …; foreach ($c in $creds)``)."""
+        collection = self.source.text(loop).split("{", 1)[0]
+        if _ENUMERATION.search(collection):
+            return True
+        source = next(
+            (c for c in loop.named_children if c.type not in ("variable", "comment")), None
+        )
+        variable = unwrap(source) if source is not None else None
+        if variable is None or variable.type != "variable":
+            return False
+        found = self.scopes.defining(
+            variable_key(self.source.text(variable))[1], self.scopes.of(loop)
+        )
+        if found is None or len(found[1]) != 1 or found[1][0].value is None:
+            return False
+        return bool(_ENUMERATION.search(self.source.text(found[1][0].value)))
 
     def _piped_from_enumeration(self, variable: Node) -> bool:
         """``Get-AzAutomationVariable … | ForEach-Object { … $_.Name … }``."""
