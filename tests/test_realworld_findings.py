@@ -31,6 +31,18 @@ CASES = case_folders()
 #: Case → why the analyzer is wrong on it today (issue 7 item, or what else).
 KNOWN_WRONG: dict[str, str] = {
     # Held-out cases 51-90, labelled blind before the analyzer ran on them.
+    # Held-out cases 91-130, the second blind set.
+    "96-disk-report-broken-continuation": (
+        "RB901 misses two parse errors PowerShell reports: a here-string whose closing"
+        ' `"@` is indented ("White space is not allowed before the string terminator";'
+        " the analyzer ends the string there and reads the lookups after it as code) and"
+        ' `"$server: ..."` (a drive-qualified variable without a name)'
+    ),
+    "125-self-continuing-batch-runbook": (
+        "RB202 reports a runbook that starts itself once and returns (the fair-share"
+        " continuation pattern, capped by a generation counter): a bounded chain of jobs,"
+        " not a cycle that multiplies them"
+    ),
 }
 
 #: Rules that must have at least one expected true positive in the corpus, so that "no
@@ -72,13 +84,13 @@ def test_case_findings_are_exactly_the_labelled_ones(case: Path) -> None:
 
 
 def test_corpus_has_the_promised_size() -> None:
-    assert 40 <= len(CASES) <= 100, f"{len(CASES)} cases in {CORPUS}"
+    assert 40 <= len(CASES) <= 150, f"{len(CASES)} cases in {CORPUS}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_case_is_well_formed(case: Path) -> None:
     prefix, _, rest = case.name.partition("-")
-    assert prefix.isdigit() and len(prefix) == 2 and rest, "folder is NN-short-name"
+    assert prefix.isdigit() and len(prefix) in (2, 3) and rest, "folder is NN-short-name"
     readme = (case / "README.md").read_text(encoding="utf-8").splitlines()
     assert 2 <= len(readme) <= 5, "README.md says in 2-5 lines what the case imitates"
     lines = (case / EXPECTED).read_text(encoding="utf-8").splitlines()
