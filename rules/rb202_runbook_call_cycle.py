@@ -13,7 +13,9 @@ class RunbookCallCycle(Rule):
     ## What it does
     Finds cycles in the child-runbook call graph (one finding per strongly connected group
     of runbooks, at the call that closes the cycle from its alphabetically first member),
-    including a runbook that starts itself.
+    including a runbook that calls itself inline. A runbook that starts *a new job* of
+    itself (`Start-AzAutomationRunbook -Name <its own name>`) is not reported: that is the
+    usual way to continue work past the fair-share limit, one job after the other.
 
     ## Why is this bad?
     A cycle of inline calls never ends; a cycle of started jobs multiplies jobs until the
@@ -57,6 +59,8 @@ class RunbookCallCycle(Rule):
                 continue
             target = resolved.targets[0].runbook
             assert target is not None
+            if target is source and resolved.call.form == "job":
+                continue  # a continuation: the job hands over to a new job and returns
             edges.setdefault((source.name.lower(), target.name.lower()), resolved)
         if not edges:
             return  # nothing to search, and no reason to pay for importing networkx
@@ -82,7 +86,7 @@ class RunbookCallCycle(Rule):
                 for edge in cycle[1:]
             )
             message = (
-                f"runbook starts itself: {path}"
+                f"runbook calls itself inline: {path}"
                 if len(names) == 1
                 else f"runbooks call each other in a cycle: {path}"
             )

@@ -38,11 +38,6 @@ KNOWN_WRONG: dict[str, str] = {
         " the analyzer ends the string there and reads the lookups after it as code) and"
         ' `"$server: ..."` (a drive-qualified variable without a name)'
     ),
-    "125-self-continuing-batch-runbook": (
-        "RB202 reports a runbook that starts itself once and returns (the fair-share"
-        " continuation pattern, capped by a generation counter): a bounded chain of jobs,"
-        " not a cycle that multiplies them"
-    ),
 }
 
 #: Rules that must have at least one expected true positive in the corpus, so that "no
