@@ -191,3 +191,54 @@ def test_breaking_backtick_is_parsed_as_the_author_meant() -> None:
 @given(st.text(alphabet="(){}[]'\"`$@#<>\n x", max_size=60))
 def test_scanner_never_raises(source: str) -> None:
     unbalanced(source)
+
+
+def _rb901(source: str) -> list[tuple[int, int, str]]:
+    from analyzer.frontends.powershell import extract
+
+    facts = extract("Runbook.ps1", source)
+    return [(p.span.line, p.span.column, p.message) for p in facts.problems if p.span]
+
+
+def test_indented_here_string_terminator_is_reported() -> None:
+    """PowerShell: "White space is not allowed before the string terminator"."""
+    source = (
+        '$body = @"\n<p>Certificates expiring soon</p>\n    "@\n'
+        "$cred = Get-AutomationPSCredential -Name 'Smtp'\n"
+    )
+    ((line, column, message),) = _rb901(source)
+    assert (line, column) == (1, 9)
+    assert 'closing `"@` on line 3 is indented' in message
+
+
+def test_here_string_terminator_at_the_line_start_is_fine() -> None:
+    assert _rb901('$body = @"\n  indented content is fine\n"@\nWrite-Output $body\n') == []
+
+
+@pytest.mark.parametrize(
+    ("source", "column"),
+    [
+        ('Write-Warning "Skipping $subscription: $($_.Exception.Message)"\n', 25),
+        ('"$server:"\n', 2),
+    ],
+)
+def test_drive_qualified_variable_without_a_name_is_reported(source: str, column: int) -> None:
+    ((line, found, message),) = _rb901(source)
+    assert (line, found) == (1, column)
+    assert "is not a valid variable reference" in message
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '"$env:COMPUTERNAME: up"\n',
+        '"${server}: up"\n',
+        '"$($server): up"\n',
+        '"$using:cred"\n',
+        "'$server: single quotes are verbatim'\n",
+        '"$server:80"\n',
+        '# "$server: in a comment"\n',
+    ],
+)
+def test_valid_colons_after_variables_are_silent(source: str) -> None:
+    assert _rb901(source) == []

@@ -210,6 +210,9 @@ class Scan:
     #: Backticks of escapes outside strings that tree-sitter-pwsh reads as swallowing the
     #: quote or variable after them (see :func:`_glued_escape`).
     glued: tuple[int, ...]
+    #: ``"$server: up"`` in an expandable string: ``$name:`` not followed by a variable
+    #: name character, which PowerShell rejects ("Variable reference is not valid").
+    invalid_variables: tuple[int, ...] = ()
 
 
 def needs_scan(text: str) -> bool:
@@ -223,6 +226,12 @@ class _Open:
     offset: int
 
 
+#: ``$name:`` followed by something that cannot continue a variable name.
+_INVALID_QUALIFIED = re.compile(r"\$[A-Za-z_][\w]*:(?![\w?:])")
+#: What makes the RB901 scan worth running on a file the grammar accepted.
+SUSPECT = re.compile(r"(?m)^[ \t]+[\"']@|\$[A-Za-z_][\w]*:(?![\w?:])")
+
+
 @lru_cache(maxsize=4)
 def scan(text: str) -> Scan:
     """Read ``text`` (typographic punctuation already ASCII) as PowerShell's tokenizer
@@ -234,6 +243,7 @@ def scan(text: str) -> Scan:
     stack: list[_Open] = []
     trailing: list[TrailingBacktick] = []
     glued: list[int] = []
+    invalid: list[int] = []
     imbalance: tuple[int, str] | None = None
     n = len(text)
     i = 0
@@ -262,6 +272,9 @@ def scan(text: str) -> Scan:
             elif c == "$" and text.startswith("$(", i):
                 stack.append(_Open("$(", i))
                 i += 2
+            elif c == "$" and _INVALID_QUALIFIED.match(text, i):
+                invalid.append(i)
+                i += 1
             else:
                 i += 1
             continue
@@ -280,7 +293,7 @@ def scan(text: str) -> Scan:
             end = text.find("#>", i + 2)
             if end == -1:
                 unmatched(i, "unterminated block comment: `<#` is never closed by `#>`")
-                return Scan(imbalance, tuple(trailing), tuple(glued))
+                return Scan(imbalance, tuple(trailing), tuple(glued), tuple(invalid))
             i = end + 2
         elif c == "`":
             after = text[i + 1 : i + 2]
@@ -303,7 +316,7 @@ def scan(text: str) -> Scan:
                 end = text.find("'", j)
                 if end == -1:
                     unmatched(i, "unterminated string: the `'` opened here is never closed")
-                    return Scan(imbalance, tuple(trailing), tuple(glued))
+                    return Scan(imbalance, tuple(trailing), tuple(glued), tuple(invalid))
                 if text.startswith("''", end):
                     j = end + 2
                     continue
@@ -314,13 +327,26 @@ def scan(text: str) -> Scan:
             i += 1
         elif c == "@" and text.startswith(("@'", '@"'), i) and _line_rest_blank(text, i + 2):
             quote = text[i + 1]
-            terminator = re.compile(r"^[ \t]*" + quote + "@", re.MULTILINE)
-            found = terminator.search(text, text.find("\n", i) + 1)
+            # The terminator must start its line: PowerShell rejects an indented one
+            # ("White space is not allowed before the string terminator").
+            terminator = re.compile(r"^" + quote + "@", re.MULTILINE)
+            body_start = text.find("\n", i) + 1
+            found = terminator.search(text, body_start)
             if found is None:
-                unmatched(
-                    i, f"unterminated here-string: no line starts with `{quote}@` to close it"
-                )
-                return Scan(imbalance, tuple(trailing), tuple(glued))
+                indented = re.compile(r"^[ \t]+" + quote + "@", re.MULTILINE)
+                late = indented.search(text, body_start)
+                if late is not None:
+                    line = text.count("\n", 0, late.start()) + 1
+                    unmatched(
+                        i,
+                        f"unterminated here-string: its closing `{quote}@` on line {line} is "
+                        "indented; PowerShell needs it at the start of the line",
+                    )
+                else:
+                    unmatched(
+                        i, f"unterminated here-string: no line starts with `{quote}@` to close it"
+                    )
+                return Scan(imbalance, tuple(trailing), tuple(glued), tuple(invalid))
             i = found.end()
         elif c == "{" and i and text[i - 1] == "$":
             # ``${env:ProgramFiles(x86)}``: a variable name, not a block.
@@ -365,7 +391,7 @@ def scan(text: str) -> Scan:
             unmatched(opener.offset, 'unterminated string: the `"` opened here is never closed')
         else:
             unmatched(opener.offset, f"`{opener.char[-1]}` opened here is never closed")
-    return Scan(imbalance, tuple(trailing), tuple(glued))
+    return Scan(imbalance, tuple(trailing), tuple(glued), tuple(invalid))
 
 
 def _line_rest_blank(text: str, start: int) -> bool:

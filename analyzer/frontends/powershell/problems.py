@@ -91,8 +91,9 @@ def syntax_problems(
     """RB901 from checks we can vouch for, not from every ERROR node: the grammar also
     rejects valid PowerShell.
 
-    The imbalance scan runs where the grammar found an error, and where an odd number of
-    double quotes hints at a string that never closes: the grammar accepts some of those
+    The imbalance scan runs where the grammar found an error, where an indented here-string
+    terminator or a ``"$name:"`` may hide an error the grammar accepts, and where an odd
+    number of double quotes hints at a string that never closes: the grammar accepts some of those
     without an error (``-Name "$($p)-Spn`` reads as a parameter named ``-Spn"``), and
     the lookups inside the string would vanish without a word.
     """
@@ -106,11 +107,34 @@ def syntax_problems(
         any(not _grammar_gap(node, source) for node in errors)
         or missing
         or normalized.count('"') % 2
+        or lexical.SUSPECT.search(normalized)
     ):
         imbalance = unbalanced(normalized)
         if imbalance is not None:
             problems.append(imbalance)
+        problems.extend(invalid_variables(normalized))
     return problems
+
+
+def invalid_variables(text: str) -> list[Problem]:
+    """``"$server: up"``: PowerShell reads ``$server:`` as a drive-qualified variable
+    without a name and refuses the script."""
+    text = lexical.ascii_punctuation(text)
+    positions = _Positions(text)
+    out: list[Problem] = []
+    for offset in lexical.scan(text).invalid_variables:
+        name = text[offset : text.index(":", offset) + 1]
+        out.append(
+            Problem(
+                "RB901",
+                f"`{name}` is not a valid variable reference: PowerShell reads `:` as a drive "
+                "qualifier and rejects the script",
+                positions.span(offset, len(name)),
+                f"write `${{{name[1:-1]}}}:` (or `$({name[:-1]}):`) to end the name before "
+                "the colon",
+            )
+        )
+    return out
 
 
 def _grammar_gap(node: Node, source: ParsedText) -> bool:
