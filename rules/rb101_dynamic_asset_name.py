@@ -87,6 +87,15 @@ class DynamicAssetName(Rule):
                 )
                 help = "call the function with a literal name so the dependency is visible"
                 severity = "info"
+            elif name.resolved is not None and name.origin == "parameter":
+                message = (
+                    f"{ref.kind} name is the runbook parameter `{expression}` (default "
+                    f'"{name.resolved}"); a schedule, webhook or parent can pass another asset'
+                )
+                help = (
+                    f"if no caller passes another name, write -Name '{name.resolved}'; "
+                    "otherwise list the allowed names with [ValidateSet(...)]"
+                )
             elif name.resolved is not None:
                 message = (
                     f"{ref.kind} name is not a literal: `{expression}` "

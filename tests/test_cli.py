@@ -55,7 +55,7 @@ def test_warning_exits_one_by_default(tree: Path) -> None:
     assert "runbooks/Warn.ps1:2:37: RB101 dynamic-asset-name:" in output
     assert "2 | $c = Get-AutomationConnection -Name $Name" in output
     assert "  |                                     ^~~~~" in output
-    assert "= help: write the name as a literal: -Name 'Ops'" in output
+    assert "= help: if no caller passes another name, write -Name 'Ops'" in output
 
 
 @pytest.mark.parametrize(
