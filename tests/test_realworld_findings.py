@@ -48,9 +48,13 @@ RULES_WITH_TRUE_POSITIVES = (
     "RB201",
     "RB202",
     "RB203",
+    "RB301",
+    "RB303",
+    "RB304",
     "RB401",
     "RB901",
     "RB903",
+    "RB904",
 )
 
 
