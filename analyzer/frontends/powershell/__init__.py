@@ -33,12 +33,13 @@ from analyzer.frontends.powershell.resolution import Resolver
 from analyzer.frontends.powershell.scopes import Scopes
 from analyzer.frontends.powershell.structure import Structure
 from analyzer.frontends.powershell.text import ParsedText, normalise
-from analyzer.frontends.powershell.uses import ResultUses
+from analyzer.frontends.powershell.uses import ACCESS_PATTERNS, ResultUses
 from analyzer.frontends.powershell.wrappers import resolve_through_functions
 from analyzer.frontends.treesitter import captures, parser
 from analyzer.model.facts import FieldUse, FileFacts, Runbook
 
-_QUERY = """
+_QUERY = (
+    """
 (command) @command
 (command_parameter) @command_parameter
 (function_statement) @function
@@ -49,6 +50,8 @@ _QUERY = """
 (ERROR) @error
 (MISSING) @missing
 """
+    + ACCESS_PATTERNS
+)
 
 
 def extract(path: str, text: str) -> FileFacts:
@@ -89,7 +92,7 @@ def extract(path: str, text: str) -> FileFacts:
 
     commands.mark_managed()
     resolve_through_functions(commands, scopes, facts)
-    ResultUses(source, scopes, resolver, commands, facts).run(root)
+    ResultUses(source, scopes, resolver, commands, facts).run(found)
 
     errors = found.get("error", [])
     facts.problems.extend(

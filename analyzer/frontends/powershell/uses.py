@@ -4,7 +4,7 @@ These facts carry the premise of RB103: a management cmdlet's result read as the
 *value* (``$c.TenantId``, ``$cred.GetNetworkCredential()``) shows the internal cmdlet was
 meant, while ``$null = …``, ``if (Get-X …)`` or a read of ``.Description`` is deliberate
 management use. Connection field reads of internal lookups also become ``FieldUse``
-(RB106, RB107). Accesses and variables are queried only for files that have a lookup.
+(RB106, RB107). Accesses and variables come from the frontend's one query per file.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from analyzer.frontends.powershell.nodes import (
     unwrap,
     variable_key,
 )
-from analyzer.frontends.treesitter import captures
 from analyzer.model.facts import FieldUse, FileFacts, ResultUse
 
 if TYPE_CHECKING:
@@ -33,7 +32,9 @@ if TYPE_CHECKING:
     from analyzer.frontends.powershell.text import ParsedText
     from analyzer.model.span import Span
 
-_ACCESS_QUERY = """
+#: Query patterns for member and element accesses and variables; the frontend adds them
+#: to its one query per file (a second query would walk the tree again).
+ACCESS_PATTERNS = """
 (member_access) @member
 (element_access) @element
 (invocation_expression) @invocation
@@ -103,12 +104,12 @@ class ResultUses:
         self._lookup_names: set[str] = set()
         self._assignment_cache: dict[tuple[int, str], list[tuple[int, int | None]]] = {}
 
-    def run(self, root: Node) -> None:
+    def run(self, found: dict[str, list[Node]]) -> None:
+        """``found``: the captures of :data:`ACCESS_PATTERNS`, part of the file's one query."""
         if not self.commands.ref_of_command:
             return
         for command_id, index in self.commands.ref_of_command.items():
             self._direct_use(self.commands.command_nodes[command_id], index)
-        found = captures("powershell", _ACCESS_QUERY, root)
         for kind in ("member", "element", "invocation"):
             for node in found.get(kind, []):
                 self.access(node)
