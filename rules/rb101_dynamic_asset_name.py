@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.rules._helpers import run_as_asset
+from analyzer.rules._helpers import fitted, name_span, related_place, run_as_asset
 
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.model.diagnostic import Diagnostic
-from analyzer.model.facts import FileFacts
+from analyzer.model.facts import AssetRef, FileFacts
 
 
 class DynamicAssetName(Rule):
@@ -67,6 +67,7 @@ class DynamicAssetName(Rule):
     def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
         runs_as_job = file.runbook is None or file.runbook.runs_as_job
         language = file.runbook.language if file.runbook is not None else ""
+        groups: dict[tuple[object, ...], list[AssetRef]] = {}
         for ref in file.refs:
             name = ref.name
             if name is None or not name.dynamic or _NOT_REPORTED & ref.tags:
@@ -78,6 +79,13 @@ class DynamicAssetName(Rule):
                 source is not None and run_as_asset(source) is not None
             ):
                 continue  # RB107 reports the retired asset; hard-coding it is no advice
+            # One cause, one finding: the same expression of the same kind of asset.
+            key = (ref.kind, (name.expression or "").lower(), name.resolved, name.origin)
+            groups.setdefault(key, []).append(ref)
+        for first, *others in groups.values():
+            name = first.name
+            assert name is not None
+            ref = first
             expression = name.expression or "?"
             severity = None
             if name.origin == "function-parameter":
@@ -116,6 +124,8 @@ class DynamicAssetName(Rule):
                     "the dependency cannot be seen at design time"
                 )
                 help = "pass the asset name as a literal string so the dependency is visible"
+            if others:
+                message = fitted(message, f" ({len(others) + 1} lookups)")
             yield self.diagnostic(
                 file.path,
                 name.span or ref.span,
@@ -123,6 +133,12 @@ class DynamicAssetName(Rule):
                 help=help,
                 logical=ref.logical,
                 severity=severity,  # type: ignore[arg-type]
+                related=tuple(
+                    related_place(
+                        file.path, name_span(other), other.logical, "the same name is used here"
+                    )
+                    for other in others
+                ),
             )
 
 
