@@ -75,9 +75,10 @@ class UnknownConnectionField(Rule):
         account = workspace.account_of(file)
         python = file.runbook is not None and file.runbook.language == "python"
         run_as = {n.lower() for n in platform()["run-as"]["connections"]}
-        # One finding per connection and field: Python keys are case-sensitive, so there
-        # each spelling is its own mistake; PowerShell folds them into one.
-        reads: dict[tuple[str, str], list[FieldUse]] = {}
+        # One finding per connection type and field: Python keys are case-sensitive, so
+        # there each spelling is its own mistake; PowerShell folds them into one. A read
+        # in a wrapper function is a read of every connection its calls name: one cause.
+        reads: dict[tuple[str, str], list[tuple[FieldUse, str]]] = {}
         types: dict[str, tuple[str, str, tuple[str, ...]]] = {}
         for use in sorted(file.field_uses, key=_position):
             ref = file.refs[use.ref]
@@ -97,9 +98,18 @@ class UnknownConnectionField(Rule):
             if not python and use.field.lower() in {f.lower() for f in fields}:
                 continue
             key = use.field if python else use.field.lower()
-            reads.setdefault((connection, key), []).append(use)
-        for (connection, _key), uses in reads.items():
-            name, type_name, fields = types[connection]
+            reads.setdefault((fold(types[connection][1]), key), []).append((use, connection))
+        for found in reads.values():
+            connections = list(dict.fromkeys(connection for _, connection in found))
+            _, type_name, fields = types[connections[0]]
+            names = [types[connection][0] for connection in connections]
+            shown = (
+                f'connection "{names[0]}"'
+                if len(names) == 1
+                else f"connections {quoted_list(names)}"
+            )
+            # Several connections read at one place (a wrapper's calls) are one read.
+            uses = list({(u.span, u.logical, u.field): u for u, _ in found}.values())
             first, *others = uses
             field = first.field
             times = f" ({len(uses)} reads)" if others else ""
@@ -107,7 +117,7 @@ class UnknownConnectionField(Rule):
             same_but_case = {f.lower(): f for f in fields}.get(field.lower())
             if same_but_case is not None:
                 message = (
-                    f'key "{field}" of connection "{name}" is spelled "{same_but_case}" in type '
+                    f'key "{field}" of {shown} is spelled "{same_but_case}" in type '
                     f"{type_name}{times}; dictionary keys are case-sensitive"
                 )
                 help = f'use "{same_but_case}"'
@@ -115,7 +125,7 @@ class UnknownConnectionField(Rule):
                 consequence = "the connection has no such key" if python else "it reads as $null"
                 suggestions = closest(field, fields)
                 message = fitted(
-                    f'field "{field}" of connection "{name}" is not defined by type '
+                    f'field "{field}" of {shown} is not defined by type '
                     f"{type_name}{times}; {consequence}",
                     f"; did you mean {quoted_list(suggestions)}?" if suggestions else "",
                 )

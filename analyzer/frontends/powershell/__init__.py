@@ -34,7 +34,7 @@ from analyzer.frontends.powershell.scopes import Scopes
 from analyzer.frontends.powershell.structure import Structure
 from analyzer.frontends.powershell.text import ParsedText, normalise
 from analyzer.frontends.powershell.uses import ACCESS_PATTERNS, ResultUses
-from analyzer.frontends.powershell.wrappers import resolve_through_functions
+from analyzer.frontends.powershell.wrappers import copy_field_reads, resolve_through_functions
 from analyzer.frontends.treesitter import captures, parser
 from analyzer.model.facts import FieldUse, FileFacts, Runbook
 
@@ -91,8 +91,9 @@ def extract(path: str, text: str) -> FileFacts:
         commands.command(node)
 
     commands.mark_managed()
-    resolve_through_functions(commands, scopes, facts)
+    at_calls = resolve_through_functions(commands, scopes, facts)
     ResultUses(source, scopes, resolver, commands, facts).run(found)
+    copy_field_reads(facts, at_calls)
 
     errors = found.get("error", [])
     facts.problems.extend(

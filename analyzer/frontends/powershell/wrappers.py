@@ -6,7 +6,8 @@ function parameter, so the lookup alone is dynamic, and the obvious fix (hard-co
 name in the function) would break the wrapper. When the file calls the function, every
 call is a lookup of its own: the argument it passes (or the parameter's default) is the
 name, located at the call. The lookup in the function is kept, tagged
-``resolved-at-calls``, for its field reads; the calls carry ``through-function``.
+``resolved-at-calls``; the calls carry ``through-function`` and get the wrapper's
+connection field reads, so the fields are checked against every connection named.
 """
 
 from __future__ import annotations
@@ -26,7 +27,11 @@ if TYPE_CHECKING:
     from analyzer.model.facts import FileFacts
 
 
-def resolve_through_functions(commands: Commands, scopes: Scopes, facts: FileFacts) -> None:
+def resolve_through_functions(
+    commands: Commands, scopes: Scopes, facts: FileFacts
+) -> dict[int, list[int]]:
+    """Add the per-call lookups; returns wrapper lookup index → the indexes of its calls."""
+    at_calls: dict[int, list[int]] = {}
     for index, ref in enumerate(list(facts.refs)):
         name = ref.name
         if name is None or name.origin != "function-parameter" or name.expression is None:
@@ -55,7 +60,20 @@ def resolve_through_functions(commands: Commands, scopes: Scopes, facts: FileFac
             facts.refs[index] = replace(ref, name=replace(name, origin=None))
             continue
         facts.refs[index] = replace(ref, tags=ref.tags | {"resolved-at-calls"})
+        at_calls[index] = list(range(len(facts.refs), len(facts.refs) + len(through)))
         facts.refs.extend(r for r in through if r is not None)
+    return at_calls
+
+
+def copy_field_reads(facts: FileFacts, at_calls: dict[int, list[int]]) -> None:
+    """A connection field the wrapper reads is read from every connection its calls name,
+    so RB106 checks it against each of them (at the read, inside the wrapper)."""
+    if not at_calls:
+        return
+    copies = [
+        replace(use, ref=call) for use in facts.field_uses for call in at_calls.get(use.ref, ())
+    ]
+    facts.field_uses.extend(copies)
 
 
 def _inside(call: Node, function: Scope) -> bool:
