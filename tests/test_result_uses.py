@@ -160,3 +160,41 @@ def test_wrapper_called_with_literals_is_looked_up_at_each_call() -> None:
     assert "resolved-at-calls" in inner.tags
     assert [(r.span.line, r.name.literal) for r in calls] == [(4, "A"), (5, "B"), (6, "Default")]
     assert all("through-function" in r.tags for r in calls)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "if (-not $PSPrivateMetadata.JobId) { Connect-AzAccount }\n"
+        "else { Connect-AzAccount -Identity }\n",
+        "if ($env:AUTOMATION_ASSET_ACCOUNTID) { Connect-AzAccount -Identity }\n"
+        "else { $cred = Get-Credential; Connect-AzAccount -Credential $cred }\n",
+    ],
+)
+def test_a_local_run_branch_is_no_admin_evidence(code: str) -> None:
+    runbook = extract("Runbook.ps1", code).runbook
+    assert runbook is not None
+    assert runbook.interactive == ()
+
+
+def test_a_shim_defined_only_for_local_runs_does_not_hide_the_lookups() -> None:
+    """In the job the internal cmdlets exist, the shim is never defined, and the calls
+    are lookups; a function defined unconditionally would replace the cmdlet."""
+    shim = (
+        "if (-not (Get-Command Get-AutomationVariable -ErrorAction SilentlyContinue)) {\n"
+        "    function Get-AutomationVariable([string]$Name) { $env:($Name) }\n"
+        "    function Get-AutomationPSCredential([string]$Name) { Get-Credential }\n"
+        "}\n"
+        "$region = Get-AutomationVariable -Name 'Region'\n"
+        "$cred = Get-AutomationPSCredential -Name 'Ops'\n"
+    )
+    facts = extract("Runbook.ps1", shim)
+    assert [(r.kind, r.name.literal) for r in facts.refs] == [
+        ("variable", "Region"),
+        ("credential", "Ops"),
+    ]
+    assert facts.runbook is not None and facts.runbook.runs_as_job
+    override = (
+        "function Get-AutomationVariable([string]$Name) { 'x' }\nGet-AutomationVariable 'Region'\n"
+    )
+    assert extract("Runbook.ps1", override).refs == []

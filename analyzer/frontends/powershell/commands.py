@@ -23,7 +23,13 @@ from analyzer.frontends.powershell.cmdlets import (
     Element,
     bind,
 )
-from analyzer.frontends.powershell.nodes import command_name, hash_literal, unwrap, variable_key
+from analyzer.frontends.powershell.nodes import (
+    command_name,
+    hash_literal,
+    in_local_run_branch,
+    unwrap,
+    variable_key,
+)
 from analyzer.frontends.powershell.resolution import AUTOMATIC_VARIABLES
 from analyzer.model.facts import (
     AssetRef,
@@ -174,7 +180,9 @@ class Commands:
         elements_node: Node | None,
     ) -> None:
         """Record why the file is run by hand: a prompt, an interactive sign-in, an
-        enumeration of Automation accounts."""
+        enumeration of Automation accounts; not what a local-run branch or shim does."""
+        if in_local_run_branch(name_node, self.source.text):
+            return
         line = name_node.start_point[0] + 1
         if lowered in _ADMIN.sign_ins:
             if any(p.lower() in _ADMIN.non_interactive for p in parameters) or any(

@@ -8,6 +8,7 @@ this?" without knowing the grammar's layering.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -137,3 +138,22 @@ def detached_body_of(block: Node) -> Node | None:
     if statement is None or statement.type != "pipeline":
         return None
     return statement_command(statement.prev_named_sibling)
+
+
+#: A condition that tells a local run from a job: code under it is for one or the other.
+_LOCAL_RUN_TEST = re.compile(r"(?i)get-command|\$psprivatemetadata|automation_asset_accountid")
+
+
+def in_local_run_branch(node: Node, text_of: Callable[[Node], str]) -> bool:
+    """True when ``node`` sits in an ``if`` whose condition tests whether the script runs
+    in Azure Automation (``if (-not (Get-Command Get-AutomationVariable …))``,
+    ``if ($PSPrivateMetadata.JobId)``): a local-development shim or sign-in, not what the
+    job does."""
+    current = node.parent
+    while current is not None:
+        if current.type in ("if_statement", "elseif_clause"):
+            condition = current.child_by_field_name("condition")
+            if condition is not None and _LOCAL_RUN_TEST.search(text_of(condition)):
+                return True
+        current = current.parent
+    return False

@@ -12,7 +12,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from analyzer.frontends.powershell.nodes import command_name, is_workflow, unwrap
+from analyzer.frontends.powershell.nodes import (
+    command_name,
+    in_local_run_branch,
+    is_workflow,
+    unwrap,
+)
 from analyzer.model.facts import Declaration, Parameter
 from analyzer.model.span import Span
 
@@ -43,6 +48,10 @@ class Structure:
         for function in functions:
             name_node = next((c for c in function.children if c.type == "function_name"), None)
             if name_node is None:
+                continue
+            if in_local_run_branch(function, self.source.text):
+                # A shim defined only where the cmdlet is missing (a local run): in the
+                # job the real cmdlet runs, so the name stays the cmdlet's.
                 continue
             name = self.source.text(name_node)
             self.local_commands.add(name.lower())
