@@ -32,6 +32,7 @@ CASES = case_folders()
 KNOWN_WRONG: dict[str, str] = {
     # Held-out cases 51-90, labelled blind before the analyzer ran on them.
     # Held-out cases 91-130, the second blind set.
+    # Held-out cases 131-170, the third blind set.
 }
 
 #: Rules that must have at least one expected true positive in the corpus, so that "no
@@ -77,7 +78,7 @@ def test_case_findings_are_exactly_the_labelled_ones(case: Path) -> None:
 
 
 def test_corpus_has_the_promised_size() -> None:
-    assert 40 <= len(CASES) <= 150, f"{len(CASES)} cases in {CORPUS}"
+    assert 40 <= len(CASES) <= 200, f"{len(CASES)} cases in {CORPUS}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
