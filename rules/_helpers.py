@@ -74,10 +74,13 @@ def suggested_names(inventory: Inventory, kind: str, name: str, account: str | N
     return closest(name, inventory.names(kind, account))
 
 
-def callee_span(span: Span | None, callee: str) -> Span | None:
-    """The span of the command name alone, for carets under the cmdlet."""
-    if span is None:
-        return None
+def callee_span(
+    span: Span | None, callee: str, logical: LogicalLocation | None = None
+) -> Span | None:
+    """The span of the command name alone, for carets under the cmdlet; a graphical
+    activity (``logical``) has no text to cut, so its span stays as it is."""
+    if span is None or logical is not None:
+        return span
     return Span(span.line, span.column, span.line, span.column + len(callee))
 
 

@@ -134,7 +134,7 @@ class ManagementCmdletInRunbook(Rule):
         )
         return self.diagnostic(
             file.path,
-            callee_span(ref.span, ref.callee) if ref.logical is None else ref.span,
+            callee_span(ref.span, ref.callee, ref.logical),
             message,
             help=help,
             logical=ref.logical,

@@ -9,7 +9,6 @@ from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
 from analyzer.model.diagnostic import Diagnostic, Related
 from analyzer.model.facts import CommandUse, FileFacts
-from analyzer.model.span import Span
 
 _AZURERM = re.compile(r"^([A-Za-z]+)-AzureRm(\w+)$", re.IGNORECASE)
 
@@ -91,13 +90,15 @@ class AzureRmCmdlet(Rule):
         first, *others = calls
         yield self.diagnostic(
             file.path,
-            _span(first),
+            callee_span(first.span, first.name, first.logical),
             f"{message}; AzureRM runbooks stopped running on {data['stopped']}",
             help=f"move to the Az modules: {', '.join(replacements[:3])}{more}",
             logical=first.logical,
             related=tuple(
                 Related(
-                    file.path, _span(command), f"{command.name} (use {_replacement(command.name)})"
+                    file.path,
+                    callee_span(command.span, command.name, command.logical),
+                    f"{command.name} (use {_replacement(command.name)})",
                 )
                 for command in others
                 if command.span is not None
@@ -124,12 +125,6 @@ def _some(names: list[str], room: int) -> str:
         shown.append(name)
     rest = len(names) - len(shown)
     return ", ".join(shown) + (f" and {rest} more" if rest else "")
-
-
-def _span(command: CommandUse) -> Span | None:
-    if command.logical is None:
-        return callee_span(command.span, command.name)
-    return command.span
 
 
 def _replacement(name: str) -> str:

@@ -136,8 +136,8 @@ class _Extractor:
             unknown = descriptor.kind not in KNOWN_DESCRIPTORS
             tags = frozenset({"unknown-value"}) if unknown else frozenset()
         account = None
-        if spec.operation == "management":
-            bound_account = bound.get("automationaccountname")
+        if spec.account_param is not None:
+            bound_account = bound.get(spec.account_param.lower())
             account = self.name_value(bound_account) if bound_account is not None else None
         index = len(self.facts.refs)
         self.facts.refs.append(

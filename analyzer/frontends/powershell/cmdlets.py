@@ -42,6 +42,12 @@ class CmdletSpec:
             for key in (param.name, *param.aliases):
                 self._by_key.setdefault(key.lower(), param)
 
+    @property
+    def account_param(self) -> str | None:
+        """The parameter that names the Automation account a management cmdlet reads;
+        the internal cmdlets always read the job's own account."""
+        return "AutomationAccountName" if self.operation == "management" else None
+
     def lookup(self, written: str) -> ParamSpec | None:
         """The parameter ``-written`` binds to, or None if unknown or ambiguous."""
         key = written.lower()

@@ -556,13 +556,15 @@ class Commands:
                 name,
                 span,
                 tags=self.tags(scope, *tags),
-                account=self._account(binding, scope) if spec.operation == "management" else None,
+                account=self._account(spec, binding, scope),
             )
         )
 
-    def _account(self, binding: Binding, scope: Scope) -> NameValue | None:
-        """The ``-AutomationAccountName`` a management cmdlet reads from."""
-        value, _ = binding.get("AutomationAccountName")
+    def _account(self, spec: CmdletSpec, binding: Binding, scope: Scope) -> NameValue | None:
+        """The account a management cmdlet reads from (``-AutomationAccountName``)."""
+        if spec.account_param is None:
+            return None
+        value, _ = binding.get(spec.account_param)
         return self.name_value(value, scope) if value is not None else None  # type: ignore[arg-type]
 
     def _runbook_definition(

@@ -144,8 +144,8 @@ class _Reader:
                 return
             tags.add("enumeration")
         account = None
-        if spec.operation == "management":
-            account_value, _ = binding.get("AutomationAccountName")
+        if spec.account_param is not None:
+            account_value, _ = binding.get(spec.account_param)
             if account_value is not None:
                 account = self._name(account_value)  # type: ignore[arg-type]
         self.facts.refs.append(
