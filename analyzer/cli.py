@@ -10,6 +10,7 @@ configuration or internal error (an RB906 finding counts as internal error).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -147,15 +148,35 @@ def main() -> None:
     """
 
 
+_FORMAT_ENV = "RUNBOOK_ANALYZER_FORMAT"
+
+
+def _report_format(given: str | None) -> str:
+    """``--format``, else ``RUNBOOK_ANALYZER_FORMAT``, else text (the option wins)."""
+    from analyzer.reporters import FORMATS
+
+    if given is not None:
+        return given
+    value = os.environ.get(_FORMAT_ENV, "").strip()
+    if not value:
+        return "text"
+    if value.lower() not in FORMATS:
+        raise UsageProblem(
+            f"{_FORMAT_ENV}={value!r} is not a report format; use one of {', '.join(FORMATS)}"
+        )
+    return value.lower()
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
+    type=click.Choice(
+        ["text", "concise", "json", "sarif", "github", "azure", "gitlab", "junit"],
+        case_sensitive=False,
+    ),
+    help=f"Report format (default: text, or ${_FORMAT_ENV}).",
 )
 @click.option(
     "--select",
@@ -184,16 +205,57 @@ def main() -> None:
     help="Exit 0 even when there are findings (2 still means an error).",
 )
 @click.option("--no-source", is_flag=True, help="Do not show source lines under text findings.")
+@click.option(
+    "--statistics", is_flag=True, help="Print counts per rule (most frequent first) instead."
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    help="Hide the findings recorded in this baseline file; report entries that no longer match.",
+)
+@click.option(
+    "--write-baseline",
+    is_flag=True,
+    help="Write the current findings to the --baseline file (replacing it) and exit.",
+)
+@click.option(
+    "--prune-baseline",
+    is_flag=True,
+    help="Remove the entries of the --baseline file that no longer match, add nothing, and exit.",
+)
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Report only findings in files changed since git REF (the whole tree is still read).",
+)
+@click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply unsafe fixes.")
+@click.option("--diff", is_flag=True, help="Show the fixes as a unified diff; write nothing.")
+@click.option(
+    "--add-ignores",
+    is_flag=True,
+    help="Write an inline suppression for every current finding and exit.",
+)
 @common_options
 def check(
     paths: tuple[str, ...],
-    output_format: str,
+    output_format: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     fail_on: str | None,
     min_severity: str | None,
     exit_zero: bool,
     no_source: bool,
+    statistics: bool,
+    baseline_file: str | None,
+    write_baseline: bool,
+    prune_baseline: bool,
+    changed_since: str | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    add_ignores: bool,
     inventory_paths: tuple[str, ...],
     config_file: str | None,
     isolated: bool,
@@ -202,6 +264,18 @@ def check(
     output: str | None,
 ) -> NoReturn:
     """Check runbooks under PATHS (default: the current directory)."""
+    report_format = _report_format(output_format and output_format.lower())
+    _exclusive(
+        ("--fix", fix),
+        ("--diff", diff),
+        ("--add-ignores", add_ignores),
+        ("--write-baseline", write_baseline),
+        ("--prune-baseline", prune_baseline),
+    )
+    if (write_baseline or prune_baseline) and not baseline_file:
+        raise UsageProblem("--write-baseline and --prune-baseline need --baseline FILE")
+    if unsafe_fixes and not (fix or diff):
+        raise UsageProblem("--unsafe-fixes goes with --fix or --diff")
     config = _load_config(
         config_file,
         isolated,
@@ -213,25 +287,138 @@ def check(
         jobs=jobs,
         inventory=inventory_paths,
     )
-    result = _analyze(paths, config)
-    from analyzer.engine.filters import filter_for_report
-    from analyzer.model.diagnostic import SEVERITY_RANK
-    from analyzer.reporters import renderer
+    targets = paths or (".",)
+    result = _analyze(targets, config)
+    if add_ignores:
+        _add_ignores(result)
+    if diff:
+        _show_diff(result, unsafe_fixes, output)
+    fixed = 0
+    if fix:
+        fixed = _apply_fixes(result, unsafe_fixes)
+        if fixed:
+            result = _analyze(targets, config)
+    from analyzer.engine import filters
 
-    filtered = filter_for_report(result.diagnostics, config)
-    diagnostics = filtered.shown
-    render = renderer(output_format)
-    _write(
-        render(result, diagnostics, show_source=not no_source, hidden=filtered.hidden_counts()),
-        output,
+    if write_baseline or prune_baseline:
+        _update_baseline(result, config, baseline_file, prune=prune_baseline)
+    stages = filters.for_report(
+        config,
+        result,
+        baseline=_load_baseline(baseline_file),
+        changed=_changed_files(changed_since),
     )
+    filtered = filters.run(result.diagnostics, stages)
+    diagnostics = filtered.shown
+    status = _exit_status(diagnostics, config, exit_zero)
+    hidden = filtered.hidden_counts()
+    if fixed:
+        hidden = [("fixed", fixed), *hidden]
+    if statistics:
+        from analyzer.reporters.statistics import render_statistics
+
+        text = render_statistics(diagnostics, report_format)
+    else:
+        from analyzer.reporters import renderer
+
+        render = renderer(report_format)
+        text = render(
+            result, diagnostics, show_source=not no_source, hidden=hidden, exit_code=status
+        )
+    _write(text, output)
+    sys.exit(status)
+
+
+def _exclusive(*flags: tuple[str, bool]) -> None:
+    given = [name for name, on in flags if on]
+    if len(given) > 1:
+        raise UsageProblem(f"{' and '.join(given)} cannot be used together")
+
+
+def _exit_status(diagnostics: list, config: Config, exit_zero: bool) -> int:
+    from analyzer.model.diagnostic import SEVERITY_RANK
+
     if any(d.code == "RB906" for d in diagnostics):
-        sys.exit(EXIT_ERROR)
+        return EXIT_ERROR
     if exit_zero or config.fail_on == "never":
-        sys.exit(EXIT_OK)
+        return EXIT_OK
     threshold = SEVERITY_RANK[config.fail_on]
     failing = any(SEVERITY_RANK[d.severity] >= threshold for d in diagnostics)
-    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _load_baseline(baseline_file: str | None):  # noqa: ANN202
+    if baseline_file is None:
+        return None
+    from analyzer.engine.baseline import Baseline, BaselineError
+
+    try:
+        return Baseline.load(Path(baseline_file))
+    except BaselineError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _update_baseline(result, config: Config, baseline_file: str | None, prune: bool) -> NoReturn:  # noqa: ANN001
+    from analyzer.engine.baseline import BaselineError, prune_baseline, write_baseline
+
+    assert baseline_file is not None
+    path = Path(baseline_file)
+    try:
+        if prune:
+            kept, removed = prune_baseline(path, result)
+            click.echo(
+                f"pruned {baseline_file}: removed {removed} entries that no longer match, "
+                f"kept {kept}",
+                err=True,
+            )
+        else:
+            written = write_baseline(path, result)
+            click.echo(f"wrote {written} findings to {baseline_file}", err=True)
+    except BaselineError as exc:
+        raise UsageProblem(str(exc)) from None
+    sys.exit(EXIT_OK)
+
+
+def _changed_files(ref: str | None):  # noqa: ANN202
+    if ref is None:
+        return None
+    from analyzer.engine.changes import ChangesError, changed_files
+
+    try:
+        return changed_files(ref, Path.cwd())
+    except ChangesError as exc:
+        raise UsageProblem(f"--changed-since {ref}: {exc}") from None
+
+
+def _add_ignores(result) -> NoReturn:  # noqa: ANN001
+    from analyzer.engine.add_ignores import add_ignores
+
+    outcome = add_ignores(result, result.diagnostics)
+    for problem in outcome.problems:
+        click.echo(f"runbook-analyzer: {problem}", err=True)
+    click.echo(outcome.summary(), err=True)
+    sys.exit(EXIT_ERROR if outcome.failed else EXIT_OK)
+
+
+def _show_diff(result, unsafe: bool, output: str | None) -> NoReturn:  # noqa: ANN001
+    from analyzer.engine.fixes import plan_fixes
+
+    plan = plan_fixes(result, result.diagnostics, unsafe=unsafe)
+    _write(plan.diff(), output)
+    for problem in plan.problems:
+        click.echo(f"runbook-analyzer: {problem}", err=True)
+    click.echo(plan.summary(), err=True)
+    sys.exit(EXIT_FINDINGS if plan.changes else EXIT_OK)
+
+
+def _apply_fixes(result, unsafe: bool) -> int:  # noqa: ANN001
+    from analyzer.engine.fixes import plan_fixes
+
+    plan = plan_fixes(result, result.diagnostics, unsafe=unsafe)
+    written = plan.write()
+    for problem in [*plan.problems, *written.problems]:
+        click.echo(f"runbook-analyzer: {problem}", err=True)
+    return written.fixed
 
 
 @main.command()

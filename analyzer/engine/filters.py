@@ -23,7 +23,10 @@ from typing import TYPE_CHECKING
 from analyzer.model.diagnostic import SEVERITY_RANK, Diagnostic
 
 if TYPE_CHECKING:
+    from analyzer.api import AnalysisResult
     from analyzer.config import Config
+    from analyzer.engine.baseline import Baseline
+    from analyzer.engine.changes import ChangedFiles
 
 #: A stage's work: the findings it keeps (possibly rewritten) and those it hides.
 Apply = Callable[[list[Diagnostic]], tuple[list[Diagnostic], list[Diagnostic]]]
@@ -141,10 +144,42 @@ def configured(config: Config) -> list[Stage]:
     return _present(per_file_ignores(config.per_file_ignores), severity_overrides(config.severity))
 
 
-def for_report(config: Config) -> list[Stage]:
-    """The stages that decide what a report shows (the CLI applies them)."""
-    return _present(min_severity(config.min_severity))
+def for_report(
+    config: Config,
+    result: AnalysisResult,
+    *,
+    baseline: Baseline | None = None,
+    changed: ChangedFiles | None = None,
+) -> list[Stage]:
+    """The stages that decide what a report shows (the CLI applies them): the baseline,
+    ``--changed-since`` and the severity threshold, in that order."""
+    baseline_stage = None
+    if baseline is not None:
+        from analyzer.engine.baseline import baseline_stage as make_baseline_stage
+
+        baseline_stage = make_baseline_stage(baseline, result)
+    return _present(
+        baseline_stage,
+        changed_only(changed),
+        min_severity(config.min_severity),
+    )
 
 
-def filter_for_report(diagnostics: Iterable[Diagnostic], config: Config) -> Filtered:
-    return run(diagnostics, for_report(config))
+def changed_only(changed: ChangedFiles | None) -> Stage | None:
+    """Keep findings in changed files (``--changed-since``), or whose related places are
+    in one (a cycle or a missing child that a changed file is part of)."""
+    if changed is None:
+        return None
+
+    def touched(diagnostic: Diagnostic) -> bool:
+        if not diagnostic.path:
+            return True  # run-level findings (an internal error) are always shown
+        return changed.contains(diagnostic.path) or any(
+            changed.contains(r.path) for r in diagnostic.related if r.path
+        )
+
+    def apply(diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], list[Diagnostic]]:
+        kept = [d for d in diagnostics if touched(d)]
+        return kept, [d for d in diagnostics if not touched(d)]
+
+    return Stage("changed-since", f"in files unchanged since {changed.ref}", apply)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from analyzer.model.diagnostic import Diagnostic, Related, Severity
+from analyzer.model.diagnostic import Diagnostic, Fix, Related, Severity
 from analyzer.model.span import LogicalLocation, Span
 
 if TYPE_CHECKING:
@@ -79,6 +79,7 @@ class Rule:
         logical: LogicalLocation | None = None,
         related: tuple[Related, ...] = (),
         severity: Severity | None = None,
+        fix: Fix | None = None,
     ) -> Diagnostic:
         return Diagnostic(
             code=self.code,
@@ -90,4 +91,5 @@ class Rule:
             logical=logical,
             help=help,
             related=related,
+            fix=fix,
         )

@@ -8,6 +8,7 @@ from typing import Literal
 from analyzer.model.span import LogicalLocation, Span
 
 Severity = Literal["error", "warning", "info"]
+Applicability = Literal["safe", "unsafe"]
 
 #: Order used for ``--fail-on`` thresholds and for printing the worst findings first.
 SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
@@ -23,6 +24,30 @@ class Related:
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``span`` (1-based code-point columns, end exclusive; zero width inserts)
+    with ``text``. A line break in ``text`` is written as ``\\n`` and becomes the file's
+    own line ending when the edit is applied."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """How to make a finding go away by editing the source.
+
+    ``safe`` fixes keep what the runbook does (``--fix`` applies them); ``unsafe`` ones may
+    change behaviour a reader must confirm (``--unsafe-fixes``). Edits of one fix never
+    overlap and touch only what the finding reports.
+    """
+
+    applicability: Applicability
+    message: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     code: str
     name: str
@@ -33,6 +58,7 @@ class Diagnostic:
     logical: LogicalLocation | None = None
     help: str | None = None
     related: tuple[Related, ...] = field(default=())
+    fix: Fix | None = None
 
     def sort_key(self) -> tuple:
         span = self.span

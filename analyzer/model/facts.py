@@ -196,6 +196,30 @@ class Import:
 
 
 @dataclass(frozen=True, slots=True)
+class Suppression:
+    """An inline suppression comment: ``# runbook-analyzer: ignore[RB101] reason`` (on the
+    line or the line above), ``# runbook-analyzer: file-ignore[RB103] reason``.
+
+    The frontend finds them in real comments only (never in strings), so a here-string
+    that documents the syntax suppresses nothing. ``selectors`` are as written (codes,
+    prefixes or rule names); empty means every rule. ``lines`` are the finding lines it
+    covers (1-based, inclusive), None for a file-level suppression. ``problem`` says why a
+    comment that looks like a suppression is not one (``ignore`` without ``[...]`` is
+    read as every rule, but ``ignore[]`` or a misspelt directive is reported).
+    """
+
+    selectors: tuple[str, ...]
+    span: Span
+    lines: tuple[int, int] | None
+    reason: str = ""
+    problem: str | None = None
+
+    @property
+    def file_level(self) -> bool:
+        return self.lines is None
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Trouble reading or parsing a file; becomes RB901, RB902, RB904 or RB907."""
 
@@ -279,3 +303,5 @@ class FileFacts:
     #: Runbooks the file creates, imports or publishes (deployment scripts).
     runbook_definitions: list[RunbookDefinition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: Inline suppression comments (``# runbook-analyzer: ignore[…]``), in file order.
+    suppressions: list[Suppression] = field(default_factory=list)

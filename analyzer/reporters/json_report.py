@@ -54,6 +54,7 @@ def render(
     diagnostics: list[Diagnostic],
     show_source: bool = True,
     hidden: Sequence[tuple[str, int]] = (),
+    exit_code: int = 0,
 ) -> str:
     """The report of ``diagnostics`` (what is shown); the summary counts only those."""
     counts = severity_counts(diagnostics)

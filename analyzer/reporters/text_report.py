@@ -52,6 +52,7 @@ def render(
     diagnostics: list[Diagnostic],
     show_source: bool = True,
     hidden: Sequence[tuple[str, int]] = (),
+    exit_code: int = 0,
 ) -> str:
     texts = {file.path: file.text for file in result.files}
     cache: dict[str, list[str]] = {}
