@@ -5,3 +5,5 @@ The package keeps its import cheap: the CLI imports this module for ``--version`
 """
 
 __version__ = "0.1.0"
+#: The project's home; rule documentation URLs (SARIF ``helpUri``) are built from it.
+PROJECT_URL = "https://github.com/runbook-analyzer/runbook-analyzer"
