@@ -49,6 +49,9 @@ class NameValue:
     #: (``Get-Random``, ``New-Guid``: random by design), ``managed`` (the script itself
     #: creates or removes an asset of that name: a per-run asset, not a dependency).
     origin: str | None = None
+    #: The expression is one plain variable (``$name``, ``name``): a fix may put the
+    #: constant it resolves to in its place without losing anything else it says.
+    variable: bool = False
 
     @property
     def dynamic(self) -> bool:
@@ -58,6 +61,48 @@ class NameValue:
     def effective(self) -> str | None:
         """The name to check against inventories and runbooks: literal, else resolved."""
         return self.literal if self.literal is not None else self.resolved
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """One argument of a command as written: what a fix keeps, drops or rewrites.
+
+    ``parameter`` is the parameter it binds to as PowerShell binds it (full name, also
+    when written as an alias or a prefix); ``span`` covers the parameter and its value
+    (``-Name 'X'``, ``-Name:'X'``, or the value alone when bound by position). ``value``
+    says how the value is given: ``literal``, ``variable``, ``expression`` (anything that
+    may compute or have effects), or None for a switch.
+    """
+
+    parameter: str
+    span: Span
+    positional: bool = False
+    value: Literal["literal", "variable", "expression"] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommandShape:
+    """Where a plain command's parts sit in the text, for fixes that rewrite the call.
+
+    Only recorded for a command whose every element the frontend understood: a bare
+    command name, arguments each bound to a known parameter, no splat, no comment or
+    redirection between the arguments. ``arguments`` are in source order.
+    """
+
+    name: Span
+    arguments: tuple[Argument, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSite:
+    """Where a new top-level import goes in a Python file: at the start of ``line``,
+    after the shebang, the encoding declaration, the module docstring and the
+    ``from __future__`` imports, and above the comments that belong to the first
+    statement. ``before_import`` says whether that statement is itself an import (else
+    a blank line should separate the new import from the code)."""
+
+    line: int
+    before_import: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +133,9 @@ class AssetRef:
     #: Index in ``refs`` of the lookup whose result holds this lookup's name
     #: (``-Name $conn.CertificateAssetName``): the asset names its companion.
     name_from: int | None = None
+    #: The call's parts as written, for a management cmdlet the frontend understood
+    #: completely (RB103's fix rewrites it into the internal cmdlet); None otherwise.
+    command: CommandShape | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,3 +353,5 @@ class FileFacts:
     problems: list[Problem] = field(default_factory=list)
     #: Inline suppression comments (``# runbook-analyzer: ignore[…]``), in file order.
     suppressions: list[Suppression] = field(default_factory=list)
+    #: Where a missing top-level import can be added (Python files that parse cleanly).
+    import_site: ImportSite | None = None
