@@ -35,6 +35,8 @@ class AnalysisResult:
     workspace: Workspace
     diagnostics: list[Diagnostic]
     rules: list[type[Rule]]
+    #: What the configured filter stages hid: (how the summary names it, how many).
+    hidden: tuple[tuple[str, int], ...] = ()
 
 
 def default_jobs() -> int:
@@ -146,8 +148,16 @@ def check_files(
                         rule, file.path, lambda rule=rule, file=file: rule.check_file(file, context)
                     )
                 )
-    diagnostics = filters.run(diagnostics, filters.configured(config)).shown
-    return AnalysisResult(workspace.files, workspace, _sorted_unique(diagnostics), rules)
+    known = load_rules(config.rules_dir)
+    stages = filters.configured(config, workspace.files, rules, known)
+    filtered = filters.run(diagnostics, stages)
+    return AnalysisResult(
+        workspace.files,
+        workspace,
+        _sorted_unique(filtered.shown),
+        rules,
+        tuple(filtered.hidden_counts()),
+    )
 
 
 def _guarded(rule: Rule, path: str, run: Callable[[], Iterable[Diagnostic]]) -> list[Diagnostic]:

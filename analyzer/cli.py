@@ -311,7 +311,7 @@ def check(
     filtered = filters.run(result.diagnostics, stages)
     diagnostics = filtered.shown
     status = _exit_status(diagnostics, config, exit_zero)
-    hidden = filtered.hidden_counts()
+    hidden = [*result.hidden, *filtered.hidden_counts()]
     if fixed:
         hidden = [("fixed", fixed), *hidden]
     if statistics:

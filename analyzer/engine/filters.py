@@ -5,17 +5,18 @@ the CLI and (later) the language server agree. A stage keeps, rewrites or hides
 findings and says what it hid, so the summary can be honest about it ("3 findings below
 error not shown") and the exit code is computed from exactly what is shown.
 
-Stages run in a fixed order. Today: per-file ignores and severity overrides (applied by
-:func:`analyzer.api.analyze`, since every consumer of a result wants them), then the
-severity threshold (applied by the CLI through :func:`filter_for_report`). Inline
-suppressions and the baseline join as stages of their own between the two; a stage that
-needs to report (unused suppressions, RB905) returns new findings among those it keeps.
+Stages run in a fixed order. What the repository says about itself comes first and is
+applied inside :func:`analyzer.api.check_files`, since every consumer of a result wants it:
+inline suppressions (which report RB905 for comments that hide nothing), severity
+overrides, per-file ignores. What one run asks for comes next and is applied by the CLI
+(and the language server) through :func:`for_report`: the baseline (RB905 for stale
+entries), ``--changed-since``, the severity threshold.
 """
 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from analyzer.config import Config
     from analyzer.engine.baseline import Baseline
     from analyzer.engine.changes import ChangedFiles
+    from analyzer.engine.rule import Rule
+    from analyzer.model.facts import FileFacts
 
 #: A stage's work: the findings it keeps (possibly rewritten) and those it hides.
 Apply = Callable[[list[Diagnostic]], tuple[list[Diagnostic], list[Diagnostic]]]
@@ -139,9 +142,25 @@ def _present(*stages: Stage | None) -> list[Stage]:
     return [s for s in stages if s is not None]
 
 
-def configured(config: Config) -> list[Stage]:
-    """The stages every consumer of an analysis applies (run inside ``analyze``)."""
-    return _present(per_file_ignores(config.per_file_ignores), severity_overrides(config.severity))
+def configured(
+    config: Config,
+    files: Iterable[FileFacts] = (),
+    ran: Sequence[type[Rule]] = (),
+    known: Sequence[type[Rule]] = (),
+) -> list[Stage]:
+    """The stages every consumer of an analysis applies (run inside ``check_files``): what
+    the repository itself says, in its comments and its configuration.
+
+    Inline suppressions come first so that they are judged (RB905) on every finding the
+    rules made, before a per-file ignore hides some of them.
+    """
+    from analyzer.engine.suppressions import inline_suppressions
+
+    return _present(
+        inline_suppressions(files, ran, known),
+        severity_overrides(config.severity),
+        per_file_ignores(config.per_file_ignores),
+    )
 
 
 def for_report(

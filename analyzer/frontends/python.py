@@ -44,6 +44,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from analyzer.frontends.common import merge_conflicts
+from analyzer.frontends.suppressions import COMMENT_QUERY, MARKER, read_suppressions
 from analyzer.frontends.treesitter import captures, parser
 from analyzer.model.facts import (
     AssetRef,
@@ -1312,6 +1313,10 @@ class _Extractor:
 
     def run(self) -> FileFacts:
         found = captures("python", _QUERY, self.tree.root_node)
+        if MARKER in self.data:
+            root = self.tree.root_node
+            comments = captures("python", COMMENT_QUERY, root).get("comment", [])
+            self.facts.suppressions = read_suppressions(self.data, root, comments, self.index)
         for node in found.get("global", []):
             self.global_statement(node)
         for node in found.get("class", []):

@@ -35,6 +35,7 @@ from analyzer.frontends.powershell.structure import Structure
 from analyzer.frontends.powershell.text import ParsedText, normalise
 from analyzer.frontends.powershell.uses import ACCESS_PATTERNS, ResultUses
 from analyzer.frontends.powershell.wrappers import copy_field_reads, resolve_through_functions
+from analyzer.frontends.suppressions import COMMENT_QUERY, MARKER, read_suppressions
 from analyzer.frontends.treesitter import captures, parser
 from analyzer.model.facts import FieldUse, FileFacts, Runbook
 
@@ -95,6 +96,9 @@ def extract(path: str, text: str) -> FileFacts:
     ResultUses(source, scopes, resolver, commands, facts).run(found)
     copy_field_reads(facts, at_calls)
 
+    if MARKER in source.data:
+        comments = captures("powershell", COMMENT_QUERY, root).get("comment", [])
+        facts.suppressions = read_suppressions(source.data, root, comments, source.index)
     errors = found.get("error", [])
     facts.problems.extend(
         syntax_problems(text, normalized, source, errors, found.get("missing", []))
