@@ -1,0 +1,42 @@
+"""What the CI reporters (github, azure, gitlab, junit, concise, sarif) share: the order
+in which annotations are printed, the activity that stands in for a line, and a message
+with its help.
+
+CI systems display only the first few annotations of each type (GitHub and Azure keep ten
+per step), so the reporters that annotate print the most severe findings first; within a
+severity the engine's order (path, line) stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from analyzer.model.diagnostic import SEVERITY_RANK, Diagnostic
+
+
+def worst_first(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=lambda d: -SEVERITY_RANK[d.severity])
+
+
+def activity_label(diagnostic: Diagnostic) -> str | None:
+    """``activity "X" (parameter P)`` for a graphical runbook finding, which has no line."""
+    logical = diagnostic.logical
+    if logical is None:
+        return None
+    label = f'activity "{logical.activity}"'
+    if logical.parameter:
+        label += f" (parameter {logical.parameter})"
+    return label
+
+
+def located_message(diagnostic: Diagnostic) -> str:
+    """The message, prefixed with the activity where the format has no place for one."""
+    label = activity_label(diagnostic)
+    return f"{label}: {diagnostic.message}" if label else diagnostic.message
+
+
+def with_help(diagnostic: Diagnostic) -> str:
+    """The located message and, on a second line, the help (the reporter escapes the
+    line break as its format requires)."""
+    message = located_message(diagnostic)
+    return f"{message}\nhelp: {diagnostic.help}" if diagnostic.help else message
