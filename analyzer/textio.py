@@ -85,3 +85,17 @@ def decode(data: bytes) -> DecodedText:
             text = _cp1252(data)
         encoding = "cp1252"
     return DecodedText(text, encoding, False, _newline_style(text))
+
+
+_CP1252_HOLE_BYTES = {char: bytes([byte]) for byte, char in _CP1252_HOLES.items()}
+
+
+def encode(text: str, encoding: str) -> bytes:
+    """The inverse of :func:`decode` for text without its BOM: ``encoding`` is what decode
+    reported. Raises :class:`UnicodeEncodeError` for a character the encoding lacks."""
+    if encoding != "cp1252":
+        return text.encode(encoding)
+    try:
+        return text.encode("cp1252")
+    except UnicodeEncodeError:
+        return b"".join(_CP1252_HOLE_BYTES.get(ch) or ch.encode("cp1252") for ch in text)

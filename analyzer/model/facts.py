@@ -71,13 +71,15 @@ class Argument:
     when written as an alias or a prefix); ``span`` covers the parameter and its value
     (``-Name 'X'``, ``-Name:'X'``, or the value alone when bound by position). ``value``
     says how the value is given: ``literal``, ``variable``, ``expression`` (anything that
-    may compute or have effects), or None for a switch.
+    may compute or have effects), or None for a switch. ``common`` marks the parameters
+    every cmdlet takes (``-ErrorAction``, ``-Verbose``, …), which mean the same on any.
     """
 
     parameter: str
     span: Span
     positional: bool = False
     value: Literal["literal", "variable", "expression"] | None = None
+    common: bool = False
 
 
 @dataclass(frozen=True, slots=True)

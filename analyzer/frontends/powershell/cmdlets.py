@@ -289,6 +289,10 @@ class Binding:
     switches: set[str] = field(default_factory=set)
     unknown: list[str] = field(default_factory=list)
     splats: list[object] = field(default_factory=list)
+    #: What each element became, in source order: (parameter or None when unknown or
+    #: left over, first element index, last element index, bound by position). A fix
+    #: that drops or keeps arguments reads its spans from these.
+    parts: list[tuple[str | None, int, int, bool]] = field(default_factory=list)
 
     def get(self, name: str) -> tuple[object | None, bool]:
         """The element bound to ``name`` and whether it was bound by position."""
@@ -318,16 +322,18 @@ class Element:
 
 def bind(spec: CmdletSpec, elements: list[Element]) -> Binding:
     binding = Binding()
-    args: list[Element] = []
+    args: list[tuple[int, Element]] = []
+    parts = binding.parts
     i = 0
     while i < len(elements):
         element = elements[i]
         if element.type == "splat":
             binding.splats.append(element)
+            parts.append((None, i, i, False))
             i += 1
             continue
         if element.type == "arg":
-            args.append(element)
+            args.append((i, element))
             i += 1
             continue
         param = spec.lookup(element.text)
@@ -335,7 +341,10 @@ def bind(spec: CmdletSpec, elements: list[Element]) -> Binding:
             binding.unknown.append(element.text)
             # An unknown parameter most likely takes a value; don't let it become positional.
             if element.value is None and i + 1 < len(elements) and elements[i + 1].type == "arg":
+                parts.append((None, i, i + 1, False))
                 i += 1
+            else:
+                parts.append((None, i, i, False))
             i += 1
             continue
         if element.value is not None:
@@ -343,22 +352,31 @@ def bind(spec: CmdletSpec, elements: list[Element]) -> Binding:
                 binding.switches.add(param.name)
             else:
                 binding.named[param.name] = element.value
+            parts.append((param.name, i, i, False))
             i += 1
             continue
         if param.switch:
             binding.switches.add(param.name)
+            parts.append((param.name, i, i, False))
             i += 1
             continue
         if i + 1 < len(elements) and elements[i + 1].type == "arg":
             binding.named[param.name] = elements[i + 1].node
+            parts.append((param.name, i, i + 1, False))
             i += 2
             continue
         binding.named.setdefault(param.name, None)
+        parts.append((param.name, i, i, False))
         i += 1
     free = sorted(
         (p for p in spec.parameters if p.position is not None and p.name not in binding.named),
         key=lambda p: p.position or 0,
     )
-    for param, arg in zip(free, args, strict=False):
-        binding.positional[param.name] = arg.node
+    bound = dict(zip((index for index, _ in args), free, strict=False))
+    for index, arg in args:
+        param = bound.get(index)
+        if param is not None:
+            binding.positional[param.name] = arg.node
+        parts.append((param.name if param is not None else None, index, index, param is not None))
+    parts.sort(key=lambda part: part[1])
     return binding

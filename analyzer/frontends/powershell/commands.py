@@ -17,6 +17,7 @@ from analyzer.data import platform
 from analyzer.frontends.powershell import lexical
 from analyzer.frontends.powershell.cmdlets import (
     CMDLETS,
+    COMMON_PARAMETERS,
     JOIN_PATH,
     Binding,
     CmdletSpec,
@@ -32,7 +33,9 @@ from analyzer.frontends.powershell.nodes import (
 )
 from analyzer.frontends.powershell.resolution import AUTOMATIC_VARIABLES
 from analyzer.model.facts import (
+    Argument,
     AssetRef,
+    CommandShape,
     CommandUse,
     ConnectionDefinition,
     FileFacts,
@@ -59,6 +62,9 @@ _ENUMERATION = re.compile(
     r"(?i)\bget-(?:az|azurerm|azure)automation(?:variable|connection|credential|certificate)\b"
 )
 _BARE_NAME = re.compile(r"[A-Za-z_][\w-]*")
+#: Command elements a rewrite of the call could lose or misplace.
+_NOT_PLAIN = frozenset({"comment", "redirection", "redirections", "stop_parsing"})
+_COMMON = frozenset(p.name for p in COMMON_PARAMETERS)
 _INLINE_SCRIPT = re.compile(r"(?i)(?:^|[\\/])([^\\/]+)\.ps1$")
 #: A runbook file at the end of a path; its stem is the runbook's name (letters, digits,
 #: ``-`` and ``_``). ``_RUNBOOK_FILE_TAIL`` needs the separator: in ``"$dir\Child.ps1"``
@@ -265,7 +271,9 @@ class Commands:
         expression = self.source.text(node).strip()
         resolved = self.resolver.resolve(node, scope)
         origin = self._origin(node, scope)
-        return NameValue(None, expression, resolved, self.source.span(node), origin)
+        inner = unwrap(node)
+        variable = inner.type == "variable" and not self.source.text(inner).startswith("@")
+        return NameValue(None, expression, resolved, self.source.span(node), origin, variable)
 
     def _origin(self, node: Node, scope: Scope) -> str | None:
         """Where an unresolved dynamic name comes from (NameValue.origin)."""
@@ -557,8 +565,54 @@ class Commands:
                 span,
                 tags=self.tags(scope, *tags),
                 account=self._account(spec, binding, scope),
+                command=self._shape(name_node, command, elements, binding)
+                if spec.operation == "management" and end is None
+                else None,
             )
         )
+
+    def _shape(
+        self, name_node: Node, command: Node, elements: list[Element], binding: Binding
+    ) -> CommandShape | None:
+        """The call's parts as written, when the frontend understood every one of them:
+        a bare command name, each argument bound to a known parameter, no splat, and
+        nothing between the arguments (comments, redirections) that a rewrite could lose."""
+        if name_node.type != "command_name" or binding.splats:
+            return None
+        if self.source.text(name_node)[:1] in lexical.QUOTES:
+            return None
+        elements_node = command.child_by_field_name("command_elements")
+        if elements_node is not None and any(
+            child.type in _NOT_PLAIN for child in elements_node.children
+        ):
+            return None
+        arguments: list[Argument] = []
+        for parameter, first, last, positional in binding.parts:
+            if parameter is None:
+                return None
+            start = elements[first]
+            end_element = elements[last]
+            end_node = end_element.value if end_element.value is not None else end_element.node
+            has_value = last > first or start.value is not None or positional
+            value_node = end_node if has_value else None
+            arguments.append(
+                Argument(
+                    parameter,
+                    self.source.span_between(start.node, end_node),  # type: ignore[arg-type]
+                    positional,
+                    self._value_kind(value_node) if value_node is not None else None,  # type: ignore[arg-type]
+                    parameter in _COMMON,
+                )
+            )
+        return CommandShape(self.source.span(name_node), tuple(arguments))
+
+    def _value_kind(self, node: Node) -> str:
+        if self.resolver.literal(node) is not None:
+            return "literal"
+        inner = unwrap(node)
+        if inner.type == "variable" and not self.source.text(inner).startswith("@"):
+            return "variable"
+        return "expression"
 
     def _account(self, spec: CmdletSpec, binding: Binding, scope: Scope) -> NameValue | None:
         """The account a management cmdlet reads from (``-AutomationAccountName``)."""
