@@ -326,7 +326,19 @@ def check(
             result, diagnostics, show_source=not no_source, hidden=hidden, exit_code=status
         )
     _write(text, output)
+    if report_format != "text" or statistics:
+        _note_hidden(hidden)
     sys.exit(status)
+
+
+def _note_hidden(hidden: list[tuple[str, int]]) -> None:
+    """Machine formats have no summary line; say on stderr what they leave out, so that
+    "12 findings hidden by the baseline" stays visible in a CI log."""
+    from analyzer.reporters.common import plural
+
+    parts = [f"{plural(count, 'finding')} {what}" for what, count in hidden if count]
+    if parts:
+        click.echo(f"runbook-analyzer: not shown: {', '.join(parts)}", err=True)
 
 
 def _exclusive(*flags: tuple[str, bool]) -> None:
@@ -360,6 +372,7 @@ def _load_baseline(baseline_file: str | None):  # noqa: ANN202
 
 def _update_baseline(result, config: Config, baseline_file: str | None, prune: bool) -> NoReturn:  # noqa: ANN001
     from analyzer.engine.baseline import BaselineError, prune_baseline, write_baseline
+    from analyzer.reporters.common import plural
 
     assert baseline_file is not None
     path = Path(baseline_file)
@@ -367,13 +380,13 @@ def _update_baseline(result, config: Config, baseline_file: str | None, prune: b
         if prune:
             kept, removed = prune_baseline(path, result)
             click.echo(
-                f"pruned {baseline_file}: removed {removed} entries that no longer match, "
-                f"kept {kept}",
+                f"pruned {baseline_file}: removed {plural(removed, 'finding')} that no longer "
+                f"match, kept {kept} {'entry' if kept == 1 else 'entries'}",
                 err=True,
             )
         else:
             written = write_baseline(path, result)
-            click.echo(f"wrote {written} findings to {baseline_file}", err=True)
+            click.echo(f"wrote {plural(written, 'finding')} to {baseline_file}", err=True)
     except BaselineError as exc:
         raise UsageProblem(str(exc)) from None
     sys.exit(EXIT_OK)

@@ -45,7 +45,8 @@ def inline_suppressions(
                 kept.append(diagnostic)
         if report:
             for path, suppressions in by_path.items():
-                for finding in _unused(path, suppressions, used, ran, known, severity):
+                found = _unused(path, suppressions, used, ran, known, severity, diagnostics)
+                for finding in found:
                     # ``file-ignore[RB905]`` and ``ignore[RB905]`` apply to these too.
                     if _suppressed(finding, suppressions, used):
                         hidden.append(finding)
@@ -92,6 +93,7 @@ def _unused(
     ran: Sequence[type[Rule]],
     known: Sequence[type[Rule]],
     severity: str,
+    diagnostics: list[Diagnostic],
 ) -> Iterable[Diagnostic]:
     for index, suppression in enumerate(suppressions):
         where = "in this file" if suppression.file_level else _lines(suppression)
@@ -122,7 +124,27 @@ def _unused(
                 unused.append(selector)
         if unused:
             names = ", ".join(unused)
-            yield _finding(path, suppression, f"no {names} finding {where} to suppress", severity)
+            message = f"no {names} finding {where} to suppress"
+            primary = _reported_elsewhere(path, suppression, unused, diagnostics)
+            if primary is not None:
+                message += f" (it is reported at line {primary}; put the suppression there)"
+            yield _finding(path, suppression, message, severity)
+
+
+def _reported_elsewhere(
+    path: str, suppression: Suppression, selectors: list[str], diagnostics: list[Diagnostic]
+) -> int | None:
+    """The line of a finding of these rules that lists a covered line as one of its
+    other places (one cause, one finding): the suppression belongs on that line."""
+    for diagnostic in diagnostics:
+        if diagnostic.path != path or diagnostic.span is None:
+            continue
+        if not any(selector_matches(diagnostic.code, diagnostic.name, s) for s in selectors):
+            continue
+        for related in diagnostic.related:
+            if related.path == path and related.span and _covers(suppression, related.span.line):
+                return diagnostic.span.line
+    return None
 
 
 def _lines(suppression: Suppression) -> str:
