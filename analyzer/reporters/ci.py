@@ -1,6 +1,6 @@
 """What the CI reporters (github, azure, gitlab, junit, concise, sarif) share: the order
-in which annotations are printed, the activity that stands in for a line, and a message
-with its help.
+in which annotations are printed, the activity that stands in for a line, a message with
+its help, and JSON that is safe to print into a CI log.
 
 CI systems display only the first few annotations of each type (GitHub and Azure keep ten
 per step), so the reporters that annotate print the most severe findings first; within a
@@ -9,6 +9,7 @@ severity the engine's order (path, line) stays.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from analyzer.model.diagnostic import SEVERITY_RANK, Diagnostic
@@ -40,3 +41,20 @@ def with_help(diagnostic: Diagnostic) -> str:
     line break as its format requires)."""
     message = located_message(diagnostic)
     return f"{message}\nhelp: {diagnostic.help}" if diagnostic.help else message
+
+
+_LOG_COMMANDS = (("##vso[", "##vso\\u005b"), ("##[", "##\\u005b"))
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def log_safe_json(document: str) -> str:
+    """Serialised JSON that a CI log cannot mistake for commands, with the same content.
+
+    A report printed to standard output lands in the job log, where Azure Pipelines runs
+    ``##vso[`` wherever it appears; a runbook's asset name could carry one into a message.
+    Outside strings JSON has no ``#``, so writing the bracket as ``\\u005b`` (and C1 control
+    characters as escapes, which ``ensure_ascii=False`` leaves raw) changes no value.
+    """
+    for raw, escaped in _LOG_COMMANDS:
+        document = document.replace(raw, escaped)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", document)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from analyzer.engine.fingerprints import SourceLines, fingerprints
-from analyzer.reporters.ci import located_message
+from analyzer.reporters.ci import located_message, log_safe_json
 
 if TYPE_CHECKING:
     from analyzer.api import AnalysisResult
@@ -47,4 +47,4 @@ def render(
 ) -> str:
     prints = fingerprints(diagnostics, SourceLines(result.files))
     issues = [issue(d, p) for d, p in zip(diagnostics, prints, strict=True)]
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return log_safe_json(json.dumps(issues, indent=2, ensure_ascii=False)) + "\n"

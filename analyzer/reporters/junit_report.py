@@ -5,7 +5,8 @@ case, so a consumer that treats an empty report as a missing one stays quiet.
 
 ElementTree escapes; what XML 1.0 cannot carry at all (control characters other than tab
 and line breaks, lone surrogates) is removed first, so text from a hostile file cannot
-make the report unreadable.
+make the report unreadable, and ``##vso[`` is written with a character reference, so a
+report printed into an Azure Pipelines log cannot run a command.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from analyzer.model.diagnostic import Diagnostic
 
 SUITE = "runbook-analyzer"
+#: Azure Pipelines runs ``##vso[`` anywhere in a log line, a report printed to standard
+#: output included; ``#`` occurs only in text and attribute values, where ``&#91;`` is ``[``.
+_LOG_COMMANDS = (("##vso[", "##vso&#91;"), ("##[", "##&#91;"))
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -55,7 +59,11 @@ def _testcase(suite: ET.Element, diagnostic: Diagnostic) -> None:
         case, "failure", message=diagnostic.message, type=f"{diagnostic.code} {diagnostic.name}"
     )
     details = [f"{_where(diagnostic)}: {diagnostic.code} {diagnostic.name} [{diagnostic.severity}]"]
-    details += [f"note: {r.message}" for r in diagnostic.related]
+    for related in diagnostic.related:
+        where = related.path
+        if related.span is not None:
+            where += f":{related.span.line}:{related.span.column}"
+        details.append(f"note: {related.message} ({where})")
     if diagnostic.help:
         details.append(f"help: {diagnostic.help}")
     failure.text = clean("\n".join(details))
@@ -87,4 +95,7 @@ def render(
             _testcase(suite, diagnostic)
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
+    # As log_safe_json does for JSON: a character reference, the same text for a parser.
+    for raw, escaped in _LOG_COMMANDS:
+        body = body.replace(raw, escaped)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

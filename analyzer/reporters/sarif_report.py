@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 from analyzer import PROJECT_URL, __version__
 from analyzer.engine.fingerprints import FINGERPRINT_VERSION, SourceLines, fingerprints
-from analyzer.reporters.ci import located_message
+from analyzer.reporters.ci import located_message, log_safe_json
 
 if TYPE_CHECKING:
     from analyzer.api import AnalysisResult
@@ -88,7 +88,7 @@ def render(
         ],
     }
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return log_safe_json(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
 
 
 # ---------------------------------------------------------------------------- rules
