@@ -272,8 +272,6 @@ def check(
         ("--write-baseline", write_baseline),
         ("--prune-baseline", prune_baseline),
     )
-    if (write_baseline or prune_baseline) and not baseline_file:
-        raise UsageProblem("--write-baseline and --prune-baseline need --baseline FILE")
     if unsafe_fixes and not (fix or diff):
         raise UsageProblem("--unsafe-fixes goes with --fix or --diff")
     config = _load_config(
@@ -286,7 +284,14 @@ def check(
         rules_dir=tuple(str(Path(d).resolve()) for d in rules_dir),
         jobs=jobs,
         inventory=inventory_paths,
+        baseline=baseline_file,
     )
+    baseline_file = config.baseline
+    if (write_baseline or prune_baseline) and not baseline_file:
+        raise UsageProblem(
+            "--write-baseline and --prune-baseline need --baseline FILE "
+            "(or `baseline` in the configuration)"
+        )
     targets = paths or (".",)
     result = _analyze(targets, config)
     if add_ignores:

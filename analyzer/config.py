@@ -63,6 +63,8 @@ class Config:
     accounts: tuple[AccountConfig, ...] = ()
     #: Account of runbooks no ``accounts`` entry claims (None: any account).
     default_account: str | None = None
+    #: Baseline file (``--baseline``), resolved against the configuration file's folder.
+    baseline: str | None = None
     source: str | None = None
     #: Settings that came from the command line, so errors can say where to look.
     from_command_line: frozenset[str] = frozenset()
@@ -87,6 +89,7 @@ _KEYS: dict[str, str] = {
     "inventory": "list",
     "accounts": "array-of-tables",
     "default-account": "str",
+    "baseline": "str",
 }
 _ACCOUNT_KEYS = {"name": "str", "runbooks": "list", "inventory": "list"}
 
@@ -178,6 +181,7 @@ def load_config(path: Path | None) -> Config:
         inventory=tuple(str(base / p) for p in values.get("inventory", ())),
         accounts=accounts,
         default_account=default_account,
+        baseline=str(base / values["baseline"]) if "baseline" in values else None,
         source=str(path),
     )
 

@@ -186,3 +186,19 @@ def test_writing_needs_a_baseline_path(repo: Path) -> None:
     code, output = check(repo, ".", "--write-baseline")
     assert code == 2
     assert "--write-baseline and --prune-baseline need --baseline FILE" in output
+
+
+def test_the_configuration_can_name_the_baseline(repo: Path) -> None:
+    (repo / ".runbook-analyzer.toml").write_text(
+        'baseline = "ci/baseline.json"\n', encoding="utf-8"
+    )
+    (repo / "ci").mkdir()
+    code, output = invoke(["check", ".", "--write-baseline"], repo)
+    assert code == 0, output
+    assert (repo / "ci" / "baseline.json").is_file()
+    code, output = invoke(["check", "runbooks", "--no-source"], repo / "runbooks" / "..")
+    assert code == 0, output
+    assert "2 findings hidden by the baseline" in output
+    # Resolved against the configuration's folder, whatever the working directory.
+    code, output = invoke(["check", "."], repo / "runbooks")
+    assert (code, "2 findings hidden by the baseline" in output) == (0, True)

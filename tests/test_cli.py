@@ -34,6 +34,19 @@ def invoke(args: list[str], cwd: Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def invoke_streams(args: list[str], cwd: Path) -> tuple[int, str, str]:
+    """Exit code, standard output and standard error apart (machine formats write notes
+    to standard error, so that standard output stays one document)."""
+    runner = CliRunner()
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = runner.invoke(main, args, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.stdout, result.stderr
+
+
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     (tmp_path / "runbooks").mkdir()
@@ -455,9 +468,12 @@ def test_severity_threshold_shows_only_what_is_asked(
     code, output = invoke(args, mixed)
     assert code == 1
     assert _summary(output) == summary
-    code, output = invoke([*args, "--format", "json"], mixed)
+    code, output, errors = invoke_streams([*args, "--format", "json"], mixed)
     document = json.loads(output)
     assert {d["code"] for d in document["diagnostics"]} == shown
+    hidden = len({"RB104", "RB101", "RB203"} - shown)
+    note = f"runbook-analyzer: not shown: {hidden} finding{'s' if hidden > 1 else ''} below"
+    assert (note in errors) == bool(hidden)
     assert document["summary"]["findings"] == len(shown)
 
 
