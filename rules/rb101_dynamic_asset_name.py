@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from analyzer.rules._helpers import fitted, name_span, related_place, run_as_asset
 
 from analyzer.engine.rule import Rule, RuleContext
-from analyzer.model.diagnostic import Diagnostic
+from analyzer.frontends.literals import string_literal
+from analyzer.model.diagnostic import Diagnostic, Edit, Fix
 from analyzer.model.facts import AssetRef, FileFacts
 
 
@@ -52,8 +53,12 @@ class DynamicAssetName(Rule):
     ```
 
     ## Fix safety
-    No automatic fix: replacing the expression with its constant changes what callers can
-    pass in.
+    Unsafe (`--unsafe-fixes`), where the message names the constant and the name is one
+    plain variable: the variable is replaced by the constant as a literal, in every lookup
+    of the finding (PowerShell single quotes, Python quotes). The analyzer proved the
+    value within this file, but the fix still changes what callers can pass in (a
+    runbook parameter's default, a variable a dot-sourced script sets), so a reader must
+    confirm the name is meant to be fixed.
 
     ## References
     - learn.microsoft.com azure/automation/automation-connections
@@ -63,6 +68,7 @@ class DynamicAssetName(Rule):
     name = "dynamic-asset-name"
     severity = "warning"
     tags = ("dependencies",)
+    fix = "unsafe"
 
     def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
         runs_as_job = file.runbook is None or file.runbook.runs_as_job
@@ -133,6 +139,7 @@ class DynamicAssetName(Rule):
                 help=help,
                 logical=ref.logical,
                 severity=severity,  # type: ignore[arg-type]
+                fix=_constant_fix(file, [first, *others]),
                 related=tuple(
                     related_place(
                         file.path, name_span(other), other.logical, "the same name is used here"
@@ -153,3 +160,33 @@ _LITERAL_HELP = {
     "python": 'write the name as a literal: "{name}"',
     "powershell": "write the name as a literal: -Name '{name}'",
 }
+
+
+def _constant_fix(file: FileFacts, refs: list[AssetRef]) -> Fix | None:
+    """Each lookup's variable replaced by the constant the message names."""
+    name = refs[0].name
+    runbook = file.runbook
+    if (
+        name is None
+        or name.resolved is None
+        or name.origin == "function-parameter"
+        or runbook is None
+    ):
+        return None
+    literal = string_literal(name.resolved, runbook.language, python2=runbook.kind == "python2")
+    if literal is None:
+        return None
+    edits: list[Edit] = []
+    for ref in refs:
+        value = ref.name
+        if (
+            value is None
+            or not value.variable
+            or value.span is None
+            or ref.logical is not None
+            or "fallback" in ref.tags
+        ):
+            return None
+        edits.append(Edit(value.span, literal))
+    unique = tuple(dict.fromkeys(edits))
+    return Fix("unsafe", f"write {literal} in place of `{name.expression}`", unique)

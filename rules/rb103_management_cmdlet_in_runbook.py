@@ -8,7 +8,7 @@ from analyzer.rules._helpers import callee_span, related_place, run_as_asset
 
 from analyzer.data import platform
 from analyzer.engine.rule import Rule, RuleContext
-from analyzer.model.diagnostic import Diagnostic
+from analyzer.model.diagnostic import Diagnostic, Edit, Fix
 from analyzer.model.facts import AssetRef, FileFacts
 from analyzer.model.span import LogicalLocation, Span
 
@@ -56,8 +56,18 @@ class ManagementCmdletInRunbook(Rule):
     ```
 
     ## Fix safety
-    No automatic fix: for variables the internal cmdlet returns the value itself, so a
-    `.Value` after it must go too.
+    Safe, for connections, credentials and certificates: the call becomes the internal
+    cmdlet with the name argument as written
+    (`Get-AzAutomationConnection -ResourceGroupName 'rg' -AutomationAccountName 'aa' -Name 'X'`
+    → `Get-AutomationConnection -Name 'X'`), where the finding already shows the value was
+    meant and the call is plain PowerShell: not graphical, not recovered from a region
+    that did not parse, no splatting, the name a literal or a constant and passed as
+    `-Name`, and nothing bound besides `-Name`, `-ResourceGroupName`,
+    `-AutomationAccountName`, `-DefaultProfile` (`-Profile` for the classic cmdlets) and
+    common parameters, the dropped ones given as literals or variables (dropping a
+    command's output could drop what it does). No fix for variables: the internal cmdlet
+    returns the value itself, so the `.Value` read after it must go too, which is
+    another place than the call.
 
     ## References
     - learn.microsoft.com azure/automation/automation-connections
@@ -69,6 +79,7 @@ class ManagementCmdletInRunbook(Rule):
     severity = "warning"
     languages = ("powershell", "graphical")
     tags = ("correctness",)
+    fix = "safe"
 
     def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
         if file.runbook is None or not file.runbook.runs_as_job:
@@ -139,6 +150,7 @@ class ManagementCmdletInRunbook(Rule):
             help=help,
             logical=ref.logical,
             related=related,
+            fix=_internal_cmdlet_fix(ref, internal),
         )
 
     @staticmethod
@@ -150,6 +162,49 @@ class ManagementCmdletInRunbook(Rule):
             return False
         assets = workspace.inventory.lookup("variable", name, workspace.account_of(file))
         return any(d.encrypted for asset in assets for d in asset.declarations)
+
+
+#: What a management call binds that the internal cmdlet has no use for: the account it
+#: reads from (the job's own, as the finding proved) and the sign-in context.
+_ACCOUNT_ARGUMENTS = frozenset(
+    {"ResourceGroupName", "AutomationAccountName", "DefaultProfile", "Profile"}
+)
+
+
+def _internal_cmdlet_fix(ref: AssetRef, internal: str) -> Fix | None:
+    """``Get-AzAutomationConnection -ResourceGroupName … -AutomationAccountName … -Name X``
+    → ``Get-AutomationConnection -Name X``: the command name replaced, the account
+    arguments dropped with the blanks (and line continuations) before them."""
+    shape = ref.command
+    name = ref.name
+    if (
+        shape is None
+        or ref.kind == "variable"
+        or name is None
+        or name.effective is None
+        or ref.logical is not None
+        or {"fallback", "positional", "through-function"} & ref.tags
+    ):
+        return None
+    previous_end = (shape.name.end_line, shape.name.end_column)
+    drops: list[Span] = []
+    for argument in shape.arguments:
+        end = (argument.span.end_line, argument.span.end_column)
+        if argument.parameter in _ACCOUNT_ARGUMENTS:
+            if argument.value not in ("literal", "variable"):
+                return None
+            if drops and (drops[-1].end_line, drops[-1].end_column) == previous_end:
+                start = (drops[-1].line, drops[-1].column)
+                drops[-1] = Span(*start, *end)
+            else:
+                drops.append(Span(*previous_end, *end))
+        elif argument.parameter != "Name" and not argument.common:
+            return None
+        previous_end = end
+    if not drops:
+        return None
+    edits = (Edit(shape.name, internal), *(Edit(span, "") for span in drops))
+    return Fix("safe", f"call {internal}, dropping the account arguments", edits)
 
 
 def _said(shown: str) -> str:

@@ -5,8 +5,9 @@ from collections.abc import Iterator
 from analyzer.rules._helpers import callee_span
 
 from analyzer.engine.rule import Rule, RuleContext
-from analyzer.model.diagnostic import Diagnostic, Related
+from analyzer.model.diagnostic import Diagnostic, Edit, Fix, Related
 from analyzer.model.facts import AssetRef, FileFacts
+from analyzer.model.span import Span
 
 
 class MissingAutomationassetsImport(Rule):
@@ -51,7 +52,15 @@ class MissingAutomationassetsImport(Rule):
     ```
 
     ## Fix safety
-    No automatic fix.
+    Safe, where the file imports `automationassets` in no form at all: the fix adds
+    `import automationassets` (for calls written `automationassets.f(...)`) and
+    `from automationassets import f, ...` (for calls by bare name) at the top of the
+    file, after the shebang, the encoding declaration, the module docstring and
+    `from __future__` imports, so the calls reach the module the sandbox provides. No
+    fix when the file already imports the module in some form (a vendored copy, an alias,
+    an import inside `try:`): which name the calls should use is the author's choice,
+    and an unconditional import of the sandbox module could break the local fallback.
+    No fix either in a file that does not parse cleanly.
 
     ## References
     - learn.microsoft.com azure/automation/python-3-packages
@@ -62,6 +71,7 @@ class MissingAutomationassetsImport(Rule):
     severity = "error"
     languages = ("python",)
     tags = ("correctness",)
+    fix = "safe"
 
     def check_file(self, file: FileFacts, context: RuleContext) -> Iterator[Diagnostic]:
         # The frontend decides what reaches the module (``unimported``) and whether the
@@ -86,7 +96,30 @@ class MissingAutomationassetsImport(Rule):
                     )
                     for ref in refs[1:]
                 ),
+                fix=None if module_imported else _import_fix(file, refs),
             )
+
+
+def _import_fix(file: FileFacts, refs: list[AssetRef]) -> Fix | None:
+    """The imports that make every call reach the module: the module itself for
+    ``automationassets.f(...)``, the functions for bare calls."""
+    site = file.import_site
+    if site is None:
+        return None
+    lines = []
+    if any("." in ref.callee for ref in refs):
+        lines.append("import automationassets")
+    bare = sorted({ref.callee for ref in refs if "." not in ref.callee})
+    if bare:
+        lines.append(f"from automationassets import {', '.join(bare)}")
+    shown = "` and `".join(lines)
+    if len(lines[-1]) > _IMPORT_WIDTH:  # PEP 8's 79 columns: one name per line
+        lines[-1] = "from automationassets import (\n" + "".join(f"    {f},\n" for f in bare) + ")"
+    text = "\n".join(lines) + "\n" + ("" if site.before_import else "\n")
+    return Fix("safe", f"add `{shown}`", (Edit(Span(site.line, 1, site.line, 1), text),))
+
+
+_IMPORT_WIDTH = 79
 
 
 def _function(ref: AssetRef) -> str:

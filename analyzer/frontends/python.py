@@ -52,6 +52,7 @@ from analyzer.model.facts import (
     FieldUse,
     FileFacts,
     Import,
+    ImportSite,
     NameValue,
     Problem,
     Runbook,
@@ -868,6 +869,7 @@ class _Extractor:
             self.resolve(argument, scope),
             self.span(argument),
             origin="function-parameter" if wrapper is not None else None,
+            variable=argument.type == "identifier",
         )
         return name, wrapper
 
@@ -1353,6 +1355,8 @@ class _Extractor:
         self.field_uses(found.get("subscript", []), calls)
         self.problems(found.get("error", []), found.get("missing", []))
         evidence = self.python2(found)
+        if any("unimported" in ref.tags for ref in self.facts.refs):
+            self.facts.import_site = self.import_site()
         self.facts.runbook = Runbook(
             name="",
             kind="python2" if evidence is not None else "python3",
@@ -1362,6 +1366,47 @@ class _Extractor:
         )
         self.facts.field_uses.sort(key=lambda f: (f.span.line, f.span.column) if f.span else (0, 0))
         return self.facts
+
+    def import_site(self) -> ImportSite | None:
+        """Where RB104's fix adds the import: after the shebang, the encoding declaration,
+        the module docstring and ``from __future__`` imports (which must stay first),
+        before the first other statement and the comment lines right above it (they
+        belong to it: a suppression comment, a note). None for a file that does not parse
+        cleanly or whose first statement shares its line with something else."""
+        root = self.tree.root_node
+        if root.has_error:
+            return None
+        lines = self.data.split(b"\n", 2)
+        after = -1  # the last row that must stay above the import
+        if lines[0].startswith(b"#!"):
+            after = 0
+        for row, line in enumerate(lines[:2]):
+            if _CODING.match(line):
+                after = row
+        first: Node | None = None
+        for position, node in enumerate(n for n in root.named_children if n.type != "comment"):
+            docstring = (
+                position == 0
+                and node.type == "expression_statement"
+                and node.named_child_count == 1
+                and node.named_children[0].type in ("string", "concatenated_string")
+            )
+            if docstring or node.type == "future_import_statement":
+                after = node.end_point[0]
+                continue
+            first = node
+            break
+        if first is None or first.start_point[1] != 0 or first.start_point[0] <= after:
+            return None
+        row = first.start_point[0]
+        while row - 1 > after and self.index.line_bytes(row - 1).lstrip().startswith(b"#"):
+            row -= 1
+        before_import = first.type in ("import_statement", "import_from_statement")
+        return ImportSite(row + 1, before_import)
+
+
+#: PEP 263's encoding declaration (on one of the first two lines).
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 
 
 def extract(path: str, text: str) -> FileFacts:
