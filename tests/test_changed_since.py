@@ -199,7 +199,7 @@ def test_outside_a_repository_is_a_usage_error(tmp_path: Path, git_env: None) ->
     )
 
 
-def test_git_missing_is_a_usage_error(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_git_missing_says_how_to_go_on(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(repo / "no-bin-here"))
     with pytest.raises(ChangesError, match="git is not installed or not on PATH"):
         changed_files("main", repo)
