@@ -293,6 +293,7 @@ def check(
             "(or `baseline` in the configuration)"
         )
     targets = paths or (".",)
+    changed = _changed_files(changed_since)  # a bad REF fails before the analysis
     result = _analyze(targets, config)
     if add_ignores:
         _add_ignores(result)
@@ -311,7 +312,7 @@ def check(
         config,
         result,
         baseline=_load_baseline(baseline_file),
-        changed=_changed_files(changed_since),
+        changed=changed,
     )
     filtered = filters.run(result.diagnostics, stages)
     diagnostics = filtered.shown
@@ -403,9 +404,12 @@ def _changed_files(ref: str | None):  # noqa: ANN202
     from analyzer.engine.changes import ChangesError, changed_files
 
     try:
-        return changed_files(ref, Path.cwd())
+        changed = changed_files(ref, Path.cwd())
     except ChangesError as exc:
         raise UsageProblem(f"--changed-since {ref}: {exc}") from None
+    if changed.note:
+        click.echo(f"runbook-analyzer: --changed-since {ref}: {changed.note}", err=True)
+    return changed
 
 
 def _add_ignores(result) -> NoReturn:  # noqa: ANN001

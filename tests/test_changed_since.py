@@ -290,6 +290,10 @@ def test_shallow_clone_without_merge_base(repo: Path, tmp_path: Path) -> None:
         "Staged.ps1",
         "Unstaged.ps1",
     }
+    run = check(clone, ".", "--changed-since", "origin/main")
+    assert run.stderr.startswith(
+        "runbook-analyzer: --changed-since origin/main: this shallow clone holds no common "
+    )
 
 
 def test_changed_files_is_what_the_filter_stage_reads(tmp_path: Path) -> None:
