@@ -1381,7 +1381,7 @@ class _Extractor:
         if lines[0].startswith(b"#!"):
             after = 0
         for row, line in enumerate(lines[:2]):
-            if _CODING.match(line):
+            if ENCODING_DECLARATION.match(line):
                 after = row
         first: Node | None = None
         for position, node in enumerate(n for n in root.named_children if n.type != "comment"):
@@ -1406,7 +1406,7 @@ class _Extractor:
 
 
 #: PEP 263's encoding declaration (on one of the first two lines).
-_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
+ENCODING_DECLARATION = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 
 
 def extract(path: str, text: str) -> FileFacts:

@@ -1,0 +1,296 @@
+"""``--add-ignores``: an inline suppression for every current finding, so a team can adopt
+the tool on a repository and see only new findings from then on.
+
+The comment is the one syntax both languages share (DESIGN §6)::
+
+    $c = Get-AzAutomationConnection -Name $n  # runbook-analyzer: ignore[RB101]
+
+Where it goes, per finding line:
+
+1. into a suppression that already covers the line (its rule list grows);
+2. at the end of the line, two blanks after the code, when the end of the line is code
+   (:mod:`analyzer.frontends.comment_sites` decides: not in a string or here-string,
+   not after a line continuation, not inside a comment);
+3. on a new line above it with the same indentation, when that is safe; for a line in the
+   middle of a backtick-continued command, above the command's first line (a comment
+   there covers the whole command);
+4. nowhere: the finding is reported with its place, and ``--baseline`` is the way out.
+
+Graphical runbooks and inventory files have no comments for a finding to sit in; their
+findings are counted as skipped and named with the alternatives (per-file ignores in the
+configuration, or a baseline).
+
+Before a file is written, its new text is analysed again and every comment written must
+be read back by the frontend as a suppression covering its findings (the one reading of
+suppressions, in :mod:`analyzer.frontends.suppressions`); a placement that is not is
+withdrawn and reported, and a file that would parse worse than before is left alone.
+So a second run adds nothing: the findings are suppressed. Writing goes through
+:mod:`analyzer.engine.source_edit`: encoding, BOM and line endings are kept, the write
+is atomic, and a file changed since the analysis is not touched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Literal
+
+from analyzer.engine.filters import selector_matches
+from analyzer.engine.source_edit import EditError, SourceText, TextEdit, write_atomic
+from analyzer.model.diagnostic import Diagnostic
+
+if TYPE_CHECKING:
+    from analyzer.api import AnalysisResult
+    from analyzer.frontends.comment_sites import CommentSites
+    from analyzer.model.facts import FileFacts, Suppression
+
+DIRECTIVE = "# runbook-analyzer: ignore[{codes}]"
+#: The findings that an inline suppression is the wrong answer to.
+_NOT_SUPPRESSED = {"RB905": "remove or correct the suppression it reports instead"}
+_BRACKET = re.compile(r"\[[^\]\n]*\]")
+_INDENT = re.compile(r"[ \t]*")
+
+
+@dataclass
+class AddIgnoresOutcome:
+    #: Rule codes written into comments (a comment naming two rules counts two).
+    added: int = 0
+    files: int = 0
+    #: Findings left without a suppression (each named in ``problems``).
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+    #: Something went wrong beyond a finding that had no safe place: a file could not be
+    #: read or written, or changed since the analysis.
+    failed: bool = False
+
+    def summary(self) -> str:
+        """One line, e.g. ``Added 4 suppressions in 2 files``."""
+        if self.added:
+            line = f"Added {_count(self.added, 'suppression')} in {_count(self.files, 'file')}"
+        else:
+            line = "Added no suppressions"
+        if self.skipped:
+            line += f"; {_count(self.skipped, 'finding')} left as they are (see above)"
+        return line
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@dataclass
+class _Placement:
+    kind: Literal["merge", "end", "above"]
+    #: merge: the suppression's line; end: the finding line; above: the line it goes above.
+    line: int
+    findings: list[Diagnostic] = field(default_factory=list)
+    suppression: Suppression | None = None
+
+    def codes(self) -> list[str]:
+        written = {s.upper() for s in self.suppression.selectors} if self.suppression else set()
+        return sorted({d.code for d in self.findings} - written)
+
+
+def add_ignores(result: AnalysisResult, diagnostics: Iterable[Diagnostic]) -> AddIgnoresOutcome:
+    outcome = AddIgnoresOutcome()
+    files = {file.path: file for file in result.files}
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
+        reason = _NOT_SUPPRESSED.get(diagnostic.code)
+        if reason is not None:
+            outcome.skipped += 1
+            outcome.problems.append(
+                f"{_where(diagnostic)}: {diagnostic.code} is not suppressed inline: {reason}"
+            )
+            continue
+        by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    for path in sorted(by_path):
+        findings = by_path[path]
+        facts = files.get(path)
+        why_not = _no_comments(path, facts)
+        if why_not is not None:
+            outcome.skipped += len(findings)
+            outcome.problems.append(
+                f"{path or 'the workspace'}: {_count(len(findings), 'finding')} not suppressed: "
+                f"{why_not}; add a per-file-ignores entry to the configuration or use --baseline"
+            )
+            continue
+        assert facts is not None and facts.runbook is not None
+        _one_file(facts, findings, outcome)
+    return outcome
+
+
+def _no_comments(path: str, facts: FileFacts | None) -> str | None:
+    """Why the findings of ``path`` cannot get inline suppressions, or None."""
+    if not path:
+        return "these findings belong to no file"
+    if facts is None:
+        return "an inventory file has no place for inline suppressions"
+    if facts.runbook is None:
+        return "the file could not be read as source text"
+    if facts.runbook.language == "graphical":
+        return "a graphical runbook has no comments to hold a suppression"
+    return None
+
+
+def _one_file(facts: FileFacts, findings: list[Diagnostic], outcome: AddIgnoresOutcome) -> None:
+    from analyzer.frontends.comment_sites import comment_sites
+
+    assert facts.runbook is not None
+    try:
+        source = SourceText.read(facts.path, facts.text)
+    except EditError as exc:
+        outcome.problems.append(str(exc))
+        outcome.skipped += len(findings)
+        outcome.failed = True
+        return
+    sites = comment_sites(facts.text, facts.runbook.language)
+    placements: dict[tuple[str, int, int], _Placement] = {}
+    for finding in findings:
+        placement = _place(finding, facts, source, sites)
+        if placement is None:
+            outcome.skipped += 1
+            outcome.problems.append(
+                f"{_where(finding)}: no safe place for `{DIRECTIVE.format(codes=finding.code)}` "
+                "(the line is inside a string or a continued command, or has no line); "
+                "use --baseline for this finding"
+            )
+            continue
+        key = (placement.kind, placement.line, id(placement.suppression))
+        placements.setdefault(key, placement).findings.append(finding)
+    chosen = [p for p in placements.values() if p.codes()]
+    while chosen:
+        try:
+            edits = [_edit(source, p) for p in chosen]
+            after, data = source.apply(edits)
+        except EditError as exc:
+            outcome.problems.append(str(exc))
+            outcome.skipped += sum(len(p.findings) for p in chosen)
+            outcome.failed = True
+            return
+        rejected = _unrecognised(facts, after, chosen)
+        if rejected is None:
+            outcome.problems.append(
+                f"{facts.path}: the suppressions would make the file parse differently; "
+                "nothing was written to it (use --baseline)"
+            )
+            outcome.skipped += sum(len(p.findings) for p in chosen)
+            return
+        if not rejected:
+            break
+        for placement in rejected:
+            for finding in placement.findings:
+                outcome.problems.append(
+                    f"{_where(finding)}: a suppression placed there would not cover "
+                    f"{finding.code}; use --baseline for this finding"
+                )
+            outcome.skipped += len(placement.findings)
+        withdrawn = {id(p) for p in rejected}
+        chosen = [p for p in chosen if id(p) not in withdrawn]
+    if not chosen:
+        return
+    try:
+        write_atomic(facts.path, data, source.data)
+    except EditError as exc:
+        outcome.problems.append(str(exc))
+        outcome.skipped += sum(len(p.findings) for p in chosen)
+        outcome.failed = True
+        return
+    outcome.files += 1
+    outcome.added += sum(len(p.codes()) for p in chosen)
+
+
+def _where(diagnostic: Diagnostic) -> str:
+    span = diagnostic.span
+    if span is None or diagnostic.logical is not None:
+        return diagnostic.path or "runbook-analyzer"
+    return f"{diagnostic.path}:{span.line}"
+
+
+def _place(
+    finding: Diagnostic, facts: FileFacts, source: SourceText, sites: CommentSites
+) -> _Placement | None:
+    span = finding.span
+    if span is None or finding.logical is not None or not 1 <= span.line <= source.line_count:
+        return None
+    line = span.line
+    covering = [
+        s
+        for s in facts.suppressions
+        if s.lines is not None
+        and s.problem is None
+        and s.selectors
+        and s.lines[0] <= line <= s.lines[1]
+    ]
+    if covering:  # the one on the finding's own line first, else the closest above
+        best = max(covering, key=lambda s: (s.span.line == line, s.span.line))
+        return _Placement("merge", best.span.line, suppression=best)
+    if sites.at_end(line):
+        return _Placement("end", line)
+    start = line
+    while start > 1 and sites.continues(start - 1):
+        start -= 1
+    if sites.above(start):
+        return _Placement("above", start)
+    return None
+
+
+def _edit(source: SourceText, placement: _Placement) -> TextEdit:
+    codes = ",".join(placement.codes())
+    if placement.kind == "merge":
+        suppression = placement.suppression
+        assert suppression is not None
+        span = suppression.span
+        text = source.line(span.line)
+        match = _BRACKET.search(text, span.column - 1)
+        if match is None:
+            raise EditError(f"{source.path}:{span.line}: the suppression has no rule list")
+        return source.insertion(span.line, match.end(), f",{codes}")
+    if placement.kind == "end":
+        end = len(source.line(placement.line)) + 1
+        return source.insertion(placement.line, end, "  " + DIRECTIVE.format(codes=codes))
+    indent = _INDENT.match(source.line(placement.line))
+    prefix = indent.group(0) if indent else ""
+    return source.insertion(placement.line, 1, f"{prefix}{DIRECTIVE.format(codes=codes)}\n")
+
+
+def _unrecognised(
+    facts: FileFacts, after: str, placements: list[_Placement]
+) -> list[_Placement] | None:
+    """The placements whose findings the new text does not suppress, read back as the
+    analysis reads suppressions; None when the new text parses worse than the old."""
+    from analyzer.discovery import SOURCE_SUFFIXES
+    from analyzer.frontends import analyze_text
+
+    language = SOURCE_SUFFIXES.get(PurePath(facts.path).suffix.lower(), "powershell")
+    try:
+        new = analyze_text(facts.path, after, language)
+    except Exception:  # the frontend never raises for bad input; be safe all the same
+        return None
+    if _parse_errors(new) > _parse_errors(facts):
+        return None
+    inserted = sorted(p.line for p in placements if p.kind == "above")
+    rejected = []
+    for placement in placements:
+        for finding in placement.findings:
+            assert finding.span is not None
+            line = finding.span.line + sum(1 for row in inserted if row <= finding.span.line)
+            if not any(_covers(s, finding, line) for s in new.suppressions):
+                rejected.append(placement)
+                break
+    return rejected
+
+
+def _covers(suppression: Suppression, finding: Diagnostic, line: int) -> bool:
+    return (
+        suppression.problem is None
+        and suppression.lines is not None
+        and suppression.lines[0] <= line <= suppression.lines[1]
+        and any(selector_matches(finding.code, finding.name, s) for s in suppression.selectors)
+    )
+
+
+def _parse_errors(facts: FileFacts) -> int:
+    return sum(1 for problem in facts.problems if problem.code in ("RB901", "RB904"))
