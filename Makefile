@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 RA     := $(VENV)/bin/runbook-analyzer
 DEMO_OUT := build/demo
 
-.PHONY: demo test lint format bench grammar clean
+.PHONY: demo test lint format bench grammar sarif-tools clean
 
 # Installing prints one line. pip runs with -qq: errors still show, but not the notices
 # setuptools gives for every editable install of a package-dir layout (analyzer.rules
@@ -35,7 +35,7 @@ demo: $(VENV)/.installed
 	@echo
 	$(RA) check fixtures/demo --inventory fixtures/demo/infra --exit-zero
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev sarif-tools
 	$(VENV)/bin/ruff check analyzer rules tests
 	$(VENV)/bin/ruff format --check analyzer rules tests
 	$(PY) -m pytest
@@ -56,6 +56,23 @@ bench: $(VENV)/.installed-dev
 grammar: $(VENV)/.installed-dev
 	@$(PIP) 'tree-sitter-powershell>=0.26,<0.27'
 	$(PY) -m tests.bench.grammar_errors
+
+# Microsoft's SARIF Multitool, which tests/reporters/test_multitool.py runs on our SARIF
+# (validate --rule-kind "Sarif;Gh"). It comes from the npm registry; without npm, or
+# offline, this says so in one line and the build goes on (that test then skips).
+TOOLS := build/tools
+MULTITOOL := @microsoft/sarif-multitool@5.7.0
+
+sarif-tools:
+	@if [ -f $(TOOLS)/.multitool-installed ]; then :; \
+	elif ! command -v npm >/dev/null 2>&1; then \
+		echo "sarif-tools: npm not found, the SARIF Multitool test will skip"; \
+	elif mkdir -p $(TOOLS) && npm install --prefix $(TOOLS) --no-save --no-audit --no-fund \
+			--fetch-retries=1 --loglevel=error $(MULTITOOL) >$(TOOLS)/npm.log 2>&1; then \
+		touch $(TOOLS)/.multitool-installed; echo "installed $(MULTITOOL) into $(TOOLS)"; \
+	else \
+		echo "sarif-tools: npm could not install $(MULTITOOL) (offline?), see $(TOOLS)/npm.log; the SARIF Multitool test will skip"; \
+	fi
 
 clean:
 	rm -rf $(VENV) build
