@@ -583,7 +583,12 @@ class Commands:
             return None
         elements_node = command.child_by_field_name("command_elements")
         if elements_node is not None and any(
-            child.type in _NOT_PLAIN for child in elements_node.children
+            child.type in _NOT_PLAIN
+            or (
+                child.type == "command_argument_sep"
+                and any(part.type == "comment" for part in child.children)
+            )
+            for child in elements_node.children
         ):
             return None
         arguments: list[Argument] = []
