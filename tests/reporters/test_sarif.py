@@ -232,3 +232,31 @@ def test_output_does_not_depend_on_jobs(tmp_path: Path) -> None:
         assert runs[0] == runs[1] == runs[2]
         outputs[report_format] = runs[0]
     assert len(json.loads(outputs["sarif"])["runs"][0]["results"]) == 30
+
+
+def test_custom_rule_has_no_help_uri(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "acme.py").write_text(
+        "from analyzer.engine.rule import Rule\n\n"
+        "class NoWriteHost(Rule):\n"
+        '    """Write-Host output is lost in Automation jobs."""\n'
+        '    code = "ACME001"\n'
+        '    name = "no-write-host"\n'
+        "    def check_file(self, file, context):\n"
+        "        yield self.diagnostic(file.path, None, 'write-host is not job output')\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "a.ps1").write_text("Write-Host 'x'\n", encoding="utf-8")
+    code, output = invoke(
+        ["check", "a.ps1", "--rules-dir", "rules", "--select", "ACME001", "--format", "sarif"],
+        tmp_path,
+    )
+    assert code == 1
+    log = json.loads(output)
+    assert schema_errors(log) == []
+    (descriptor,) = log["runs"][0]["tool"]["driver"]["rules"]
+    assert descriptor["id"] == "ACME001" and "helpUri" not in descriptor
+    assert descriptor["fullDescription"] == {"text": "Write-Host output is lost in Automation jobs"}
+    (result,) = log["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
