@@ -15,12 +15,21 @@ Choices a reader of the log may want to know:
   logical location, ``<runbook>/<activity>``, with the activity's EntityId. The one
   finding without a file (a workspace rule that crashed, RB906) has only a logical
   location, ``workspace``.
+- ``message.text`` is the message as a sentence (GitHub makes the first sentence the
+  alert title), then the finding's help; related locations (the other calls of an
+  aggregated finding, the inventory declaration) have their own messages, and a finding
+  with an edit has ``fixes`` (its applicability, safe or unsafe, in ``properties``).
 - ``partialFingerprints`` come from :mod:`analyzer.engine.fingerprints`, the same
   line-independent identity the baseline uses, so alerts survive code moving up or down.
 - Every rule that ran is described, and so is every rule a finding names (RB905 and RB906
   come from the engine even when not selected); the full help is the rule's documentation
   and ``helpUri`` its page.
 - Nothing depends on the time or on ``--jobs``: the same input gives the same bytes.
+- ``invocations`` records the exit code; exit code 2 (usage, configuration or internal
+  error, DESIGN §6) is an unsuccessful execution.
+
+Microsoft's SARIF Multitool (``validate --rule-kind "Sarif;Gh"``) reports neither errors
+nor warnings on this output (tests/reporters/test_multitool.py).
 """
 
 from __future__ import annotations
@@ -39,6 +48,7 @@ from analyzer.reporters.ci import located_message, log_safe_json
 if TYPE_CHECKING:
     from analyzer.api import AnalysisResult
     from analyzer.engine.rule import Rule
+    from analyzer.engine.source_edit import SourceText
     from analyzer.model.diagnostic import Diagnostic, Fix, Related
     from analyzer.model.span import Span
 
@@ -194,7 +204,6 @@ def _related(related: Related, number: int, places: _Places) -> dict[str, Any]:
 
 
 def _fix(path: str, fix: Fix, places: _Places) -> dict[str, Any]:
-    newline = places.newline(path)
     return {
         "description": {"text": _sentence(fix.message)},
         "artifactChanges": [
@@ -203,7 +212,9 @@ def _fix(path: str, fix: Fix, places: _Places) -> dict[str, Any]:
                 "replacements": [
                     {
                         "deletedRegion": _exact_region(edit.span),
-                        "insertedContent": {"text": edit.text.replace("\n", newline)},
+                        "insertedContent": {
+                            "text": edit.text.replace("\n", places.newline(path, edit.span.line))
+                        },
                     }
                     for edit in fix.edits
                 ],
@@ -223,7 +234,7 @@ class _Places:
     def __init__(self, cwd: Path, result: AnalysisResult) -> None:
         self.cwd = cwd
         self._runbooks = {f.path: f.runbook.name for f in result.files if f.runbook}
-        self._texts = {f.path: f.text for f in result.files}
+        self._sources: dict[str, SourceText] = {}
 
     def artifact(self, path: str) -> dict[str, Any]:
         return artifact_location(path, self.cwd)
@@ -250,8 +261,17 @@ class _Places:
             out["properties"] = properties
         return out
 
-    def newline(self, path: str) -> str:
-        return "\r\n" if "\r\n" in self._texts.get(path, "") else "\n"
+    def newline(self, path: str, line: int) -> str:
+        """The line ending an edit on ``line`` writes, as ``--fix`` would write it."""
+        from analyzer.engine.source_edit import EditError, SourceText
+
+        source = self._sources.get(path)
+        if source is None:
+            try:
+                source = self._sources[path] = SourceText.read(path)
+            except EditError:
+                return "\n"
+        return source.newline_for(line)
 
 
 def _region(span: Span | None) -> dict[str, int]:
