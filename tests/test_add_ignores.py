@@ -434,3 +434,19 @@ def test_unparsable_regions_take_no_comment() -> None:
     end, above = _sites("$a = 1\n$b = (\n", "powershell")
     assert end[:1] == [True]
     assert not any(end[1:]) and not any(above[1:])
+
+
+def test_an_unused_suppression_is_not_suppressed_but_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "$c = Get-AutomationConnection -Name 'Ops'  # runbook-analyzer: ignore[RB101]\n"
+    (tmp_path / "Run.ps1").write_text(text, encoding="utf-8")
+    result = _analyze(tmp_path, monkeypatch, "RB101", "RB905")
+    assert [d.code for d in result.diagnostics] == ["RB905"]
+    outcome = add_ignores(result, result.diagnostics)
+    assert (outcome.added, outcome.skipped, outcome.failed) == (0, 1, False)
+    assert outcome.problems == [
+        "Run.ps1:1: RB905 is not suppressed inline: remove or correct the suppression it "
+        "reports instead"
+    ]
+    assert (tmp_path / "Run.ps1").read_text(encoding="utf-8") == text

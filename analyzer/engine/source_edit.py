@@ -223,8 +223,9 @@ def write_atomic(path: str, data: bytes, expected: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         staged.chmod(stat.S_IMODE(status.st_mode))
-        with contextlib.suppress(OSError):  # only root may give a file away
-            os.chown(staged, status.st_uid, status.st_gid)
+        if hasattr(os, "chown"):  # POSIX; only root may give a file away
+            with contextlib.suppress(OSError):
+                os.chown(staged, status.st_uid, status.st_gid)
         staged.replace(location)
     except OSError as exc:
         with contextlib.suppress(OSError):
