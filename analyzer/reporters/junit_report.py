@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from analyzer.reporters.ci import activity_label
+from analyzer.reporters.ci import activity_label, located_message
 from analyzer.reporters.text_report import summary
 
 if TYPE_CHECKING:
@@ -56,7 +56,10 @@ def _testcase(suite: ET.Element, diagnostic: Diagnostic) -> None:
         attributes.update(line=span.line, column=span.column)
     case = _element(suite, "testcase", **attributes)
     failure = _element(
-        case, "failure", message=diagnostic.message, type=f"{diagnostic.code} {diagnostic.name}"
+        case,
+        "failure",
+        message=located_message(diagnostic),
+        type=f"{diagnostic.code} {diagnostic.name}",
     )
     details = [f"{_where(diagnostic)}: {diagnostic.code} {diagnostic.name} [{diagnostic.severity}]"]
     for related in diagnostic.related:
