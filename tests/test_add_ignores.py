@@ -156,7 +156,9 @@ def test_placement(
             "Run.ps1",
             '$n = \'Ops\'\n$x = "header\n" + (Get-AutomationVariable -Name $n) + `\n    "tail"\n',
             ("RB101",),
-            "Run.ps1:3",
+            "Run.ps1:3: no safe place for `# runbook-analyzer: ignore[RB101]` (the end of the "
+            "line: it ends with a line continuation; above its line: it starts inside a string "
+            "or comment)",
             id="powershell-line-starts-in-a-string-and-continues",
         ),
         pytest.param(
@@ -167,14 +169,31 @@ def test_placement(
             '""" + automationassets.get_automation_variable(NAME) + \\\n'
             '    "tail"\n',
             ("RB101",),
-            "run.py:4",
+            "run.py:4: no safe place for `# runbook-analyzer: ignore[RB101]` (the end of the "
+            "line: it ends with a line continuation; above its line: it starts inside a string "
+            "or comment)",
             id="python-line-starts-in-a-string-and-continues",
+        ),
+        pytest.param(
+            "Run.ps1",
+            "$n = 'Ops'\n"
+            '$x = "header\n'
+            '" + (Get-Date) + `\n'
+            "    (Get-AutomationVariable -Name $n) + `\n"
+            '    "tail"\n',
+            ("RB101",),
+            "Run.ps1:4: no safe place for `# runbook-analyzer: ignore[RB101]` (the end of the "
+            "line: it ends with a line continuation; above line 3 (where its command starts): "
+            "it starts inside a string or comment)",
+            id="powershell-continued-command-starts-in-a-string",
         ),
         pytest.param(
             "legacy.py",
             "#!/usr/bin/env python2\nprint 'hello'\n",
             ("RB903",),
-            "legacy.py:1",
+            "legacy.py:1: no safe place for `# runbook-analyzer: ignore[RB903]` (the end of the "
+            "line: it ends in a comment; above its line: nothing may go above the shebang or "
+            "encoding line)",
             id="shebang-line",
         ),
     ],
@@ -189,9 +208,7 @@ def test_no_safe_place_is_reported_and_nothing_written(
 ) -> None:
     after, problems = _added(tmp_path, monkeypatch, name, text, *select)
     assert after == text
-    assert len(problems) == 1
-    assert problems[0].startswith(f"{where}: no safe place for `# runbook-analyzer: ignore[")
-    assert problems[0].endswith("use --baseline for this finding")
+    assert problems == [f"{where}; use --baseline, or a file-ignore comment, for this finding"]
 
 
 @pytest.mark.parametrize(

@@ -150,12 +150,11 @@ def _one_file(facts: FileFacts, findings: list[Diagnostic], outcome: AddIgnoresO
     placements: dict[tuple[str, int, int], _Placement] = {}
     for finding in findings:
         placement = _place(finding, facts, source, sites)
-        if placement is None:
+        if isinstance(placement, str):
             outcome.skipped += 1
             outcome.problems.append(
-                f"{_where(finding)}: no safe place for `{DIRECTIVE.format(codes=finding.code)}` "
-                "(the line is inside a string or a continued command, or has no line); "
-                "use --baseline for this finding"
+                f"{_where(finding)}: no safe place for `{DIRECTIVE.format(codes=finding.code)}`"
+                f" ({placement}); use --baseline, or a file-ignore comment, for this finding"
             )
             continue
         key = (placement.kind, placement.line, id(placement.suppression))
@@ -211,10 +210,11 @@ def _where(diagnostic: Diagnostic) -> str:
 
 def _place(
     finding: Diagnostic, facts: FileFacts, source: SourceText, sites: CommentSites
-) -> _Placement | None:
+) -> _Placement | str:
+    """Where the finding's suppression goes, or why it cannot go anywhere."""
     span = finding.span
     if span is None or finding.logical is not None or not 1 <= span.line <= source.line_count:
-        return None
+        return "the finding has no line"
     line = span.line
     covering = [
         s
@@ -232,9 +232,11 @@ def _place(
     start = line
     while start > 1 and sites.continues(start - 1):
         start -= 1
-    if sites.above(start):
+    blocked = sites.above_blocked(start)
+    if blocked is None:
         return _Placement("above", start)
-    return None
+    where = "its line" if start == line else f"line {start} (where its command starts)"
+    return f"the end of the line: {sites.end_blocked(line)}; above {where}: {blocked}"
 
 
 def _edit(source: SourceText, placement: _Placement) -> TextEdit:

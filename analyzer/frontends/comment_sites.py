@@ -33,17 +33,30 @@ _CONTINUATION = {"powershell": b"`", "python": b"\\"}
 
 @dataclass(frozen=True)
 class CommentSites:
-    """Per line (1-based): can a comment go at its end, or on a new line above it."""
+    """Per line (1-based): can a comment go at its end, or on a new line above it. Each
+    entry is None where it can, else why not (for the user)."""
 
-    _end: tuple[bool, ...]
-    _above: tuple[bool, ...]
+    _end: tuple[str | None, ...]
+    _above: tuple[str | None, ...]
     _continued: tuple[bool, ...]
 
     def at_end(self, line: int) -> bool:
-        return 1 <= line <= len(self._end) and self._end[line - 1]
+        return self.end_blocked(line) is None
 
     def above(self, line: int) -> bool:
-        return 1 <= line <= len(self._above) and self._above[line - 1]
+        return self.above_blocked(line) is None
+
+    def end_blocked(self, line: int) -> str | None:
+        """Why the end of ``line`` takes no comment, or None."""
+        if not 1 <= line <= len(self._end):
+            return "there is no such line"
+        return self._end[line - 1]
+
+    def above_blocked(self, line: int) -> str | None:
+        """Why no comment line can go above ``line``, or None."""
+        if not 1 <= line <= len(self._above):
+            return "there is no such line"
+        return self._above[line - 1]
 
     def continues(self, line: int) -> bool:
         """The line ends with a continuation onto the next one."""
@@ -107,15 +120,30 @@ def comment_sites(text: str, language: str) -> CommentSites:
             if ENCODING_DECLARATION.match(index.line_bytes(row)):
                 protected = row
 
-    end = tuple(
-        not (broken[row] or ends_inside[row] or continued[row] or comment_from[row] is not None)
-        and bool(index.line_bytes(row).strip())
-        for row in range(rows)
-    )
-    above = tuple(
-        row > protected
-        and not (broken[row] or starts_inside[row])
-        and not (row > 0 and (continued[row - 1] or broken[row - 1]))
-        for row in range(rows)
-    )
+    def end_blocked(row: int) -> str | None:
+        if broken[row]:
+            return "the code there does not parse"
+        if ends_inside[row]:
+            return "it ends inside a string or comment that goes on"
+        if continued[row]:
+            return "it ends with a line continuation"
+        if comment_from[row] is not None:
+            return "it ends in a comment"
+        if not index.line_bytes(row).strip():
+            return "it is blank"
+        return None
+
+    def above_blocked(row: int) -> str | None:
+        if row <= protected:
+            return "nothing may go above the shebang or encoding line"
+        if broken[row] or (row > 0 and broken[row - 1]):
+            return "the code there does not parse"
+        if starts_inside[row]:
+            return "it starts inside a string or comment"
+        if row > 0 and continued[row - 1]:
+            return "the line before continues onto it"
+        return None
+
+    end = tuple(end_blocked(row) for row in range(rows))
+    above = tuple(above_blocked(row) for row in range(rows))
     return CommentSites(end, above, tuple(continued))
