@@ -109,6 +109,14 @@ def _suppressed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *select: str) -
             id="line-ends-in-another-comment",
         ),
         pytest.param(
+            "Run.ps1",
+            "$prefix = 'x'\n$c = Get-AutomationConnection -Name ($prefix +\n    'Ops')\n",
+            "$prefix = 'x'\n"
+            "# runbook-analyzer: ignore[RB101]\n"
+            "$c = Get-AutomationConnection -Name ($prefix +\n    'Ops')\n",
+            id="a-comment-at-the-end-would-enter-the-name-expression",
+        ),
+        pytest.param(
             "run.py",
             "import automationassets\n"
             "NAME = 'Ops'\n"
@@ -247,6 +255,16 @@ def test_merged_into_the_suppression_that_covers_the_line(
     assert problems == []
     assert after == expected
     _suppressed(tmp_path, monkeypatch, "RB101", "RB103")
+
+
+def test_a_configuration_with_its_brace_on_the_next_line_stays_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "configuration WebServer\n{\n    Node 'localhost' { }\n}\n"
+    after, problems = _added(tmp_path, monkeypatch, "Baseline.ps1", text, "RB401")
+    assert problems == []
+    assert after.splitlines()[0] == "configuration WebServer  # runbook-analyzer: ignore[RB401]"
+    _suppressed(tmp_path, monkeypatch, "RB401")
 
 
 def test_several_rules_on_one_line_share_one_comment(

@@ -87,6 +87,9 @@ class _Placement:
     line: int
     findings: list[Diagnostic] = field(default_factory=list)
     suppression: Suppression | None = None
+    #: For a comment at the end of a line: the line above to use instead when the
+    #: comment there turns out to change how the file is read, or not to cover.
+    fallback: _Placement | None = None
 
     def codes(self) -> list[str]:
         written = {s.upper() for s in self.suppression.selectors} if self.suppression else set()
@@ -160,34 +163,25 @@ def _one_file(facts: FileFacts, findings: list[Diagnostic], outcome: AddIgnoresO
         key = (placement.kind, placement.line, id(placement.suppression))
         placements.setdefault(key, placement).findings.append(finding)
     chosen = [p for p in placements.values() if p.codes()]
+    data = source.data
     while chosen:
         try:
-            edits = [_edit(source, p) for p in chosen]
-            after, data = source.apply(edits)
+            after, data = source.apply([_edit(source, p) for p in chosen])
         except EditError as exc:
             outcome.problems.append(str(exc))
             outcome.skipped += sum(len(p.findings) for p in chosen)
             outcome.failed = True
             return
-        rejected = _unrecognised(facts, after, chosen)
-        if rejected is None:
-            outcome.problems.append(
-                f"{facts.path}: the suppressions would make the file parse differently; "
-                "nothing was written to it (use --baseline)"
-            )
-            outcome.skipped += sum(len(p.findings) for p in chosen)
-            return
-        if not rejected:
+        new = _reanalysed(facts, after)
+        if new is None or _reading(new) != _reading(facts):
+            # Some comment changes how the file is read: find which, move or drop it.
+            culprits = [p for p in chosen if _changes_reading(facts, source, p)] or chosen
+            chosen = _withdraw(chosen, culprits, outcome, "would change how the file is read")
+            continue
+        uncovered = _uncovered(new, chosen)
+        if not uncovered:
             break
-        for placement in rejected:
-            for finding in placement.findings:
-                outcome.problems.append(
-                    f"{_where(finding)}: a suppression placed there would not cover "
-                    f"{finding.code}; use --baseline for this finding"
-                )
-            outcome.skipped += len(placement.findings)
-        withdrawn = {id(p) for p in rejected}
-        chosen = [p for p in chosen if id(p) not in withdrawn]
+        chosen = _withdraw(chosen, uncovered, outcome, "would not be read as covering it")
     if not chosen:
         return
     try:
@@ -227,14 +221,15 @@ def _place(
     if covering:  # the one on the finding's own line first, else the closest above
         best = max(covering, key=lambda s: (s.span.line == line, s.span.line))
         return _Placement("merge", best.span.line, suppression=best)
-    if sites.at_end(line):
-        return _Placement("end", line)
     start = line
     while start > 1 and sites.continues(start - 1):
         start -= 1
     blocked = sites.above_blocked(start)
-    if blocked is None:
-        return _Placement("above", start)
+    above = _Placement("above", start) if blocked is None else None
+    if sites.at_end(line):
+        return _Placement("end", line, fallback=above)
+    if above is not None:
+        return above
     where = "its line" if start == line else f"line {start} (where its command starts)"
     return f"the end of the line: {sites.end_blocked(line)}; above {where}: {blocked}"
 
@@ -258,31 +253,89 @@ def _edit(source: SourceText, placement: _Placement) -> TextEdit:
     return source.insertion(placement.line, 1, f"{prefix}{DIRECTIVE.format(codes=codes)}\n")
 
 
-def _unrecognised(
-    facts: FileFacts, after: str, placements: list[_Placement]
-) -> list[_Placement] | None:
-    """The placements whose findings the new text does not suppress, read back as the
-    analysis reads suppressions; None when the new text parses worse than the old."""
+def _withdraw(
+    chosen: list[_Placement],
+    withdrawn: list[_Placement],
+    outcome: AddIgnoresOutcome,
+    why: str,
+) -> list[_Placement]:
+    """``chosen`` without ``withdrawn``: a comment at the end of a line moves to its own
+    line above when it may; any other is given up and its findings reported."""
+    gone = {id(p) for p in withdrawn}
+    kept = [p for p in chosen if id(p) not in gone]
+    for placement in withdrawn:
+        fallback = placement.fallback
+        if fallback is not None:
+            target = next((p for p in kept if p.kind == "above" and p.line == fallback.line), None)
+            if target is None:
+                kept.append(fallback)
+                target = fallback
+            target.findings.extend(placement.findings)
+            continue
+        for finding in placement.findings:
+            outcome.problems.append(
+                f"{_where(finding)}: a suppression of {finding.code} there {why}; "
+                "use --baseline for this finding"
+            )
+        outcome.skipped += len(placement.findings)
+    return kept
+
+
+def _reanalysed(facts: FileFacts, text: str) -> FileFacts | None:
+    """The facts of ``text`` read as the analysis read the file."""
     from analyzer.discovery import SOURCE_SUFFIXES
     from analyzer.frontends import analyze_text
 
     language = SOURCE_SUFFIXES.get(PurePath(facts.path).suffix.lower(), "powershell")
     try:
-        new = analyze_text(facts.path, after, language)
+        return analyze_text(facts.path, text, language)
     except Exception:  # the frontend never raises for bad input; be safe all the same
         return None
-    if _parse_errors(new) > _parse_errors(facts):
-        return None
+
+
+def _changes_reading(facts: FileFacts, source: SourceText, placement: _Placement) -> bool:
+    after, _ = source.apply([_edit(source, placement)])
+    new = _reanalysed(facts, after)
+    return new is None or _reading(new) != _reading(facts)
+
+
+def _reading(facts: FileFacts) -> tuple[object, ...]:
+    """What the analysis makes of a file, without positions: a comment must not change
+    it (a comment that ended a statement or split a declaration from its body would)."""
+    runbook = facts.runbook
+    return (
+        (runbook.kind, tuple((d.keyword, d.name) for d in runbook.declarations))
+        if runbook is not None
+        else None,
+        tuple(
+            (
+                ref.kind,
+                ref.operation,
+                ref.callee,
+                (ref.name.literal, ref.name.expression, ref.name.resolved) if ref.name else None,
+                tuple(sorted(ref.tags)),
+            )
+            for ref in facts.refs
+        ),
+        tuple((c.callee, c.form, c.child.literal, c.child.expression) for c in facts.calls),
+        tuple(command.name for command in facts.commands),
+        tuple(sorted(problem.code for problem in facts.problems)),
+    )
+
+
+def _uncovered(new: FileFacts, placements: list[_Placement]) -> list[_Placement]:
+    """The placements whose findings the new text does not suppress, read back as the
+    analysis reads suppressions."""
     inserted = sorted(p.line for p in placements if p.kind == "above")
-    rejected = []
+    uncovered = []
     for placement in placements:
         for finding in placement.findings:
             assert finding.span is not None
             line = finding.span.line + sum(1 for row in inserted if row <= finding.span.line)
             if not any(_covers(s, finding, line) for s in new.suppressions):
-                rejected.append(placement)
+                uncovered.append(placement)
                 break
-    return rejected
+    return uncovered
 
 
 def _covers(suppression: Suppression, finding: Diagnostic, line: int) -> bool:
@@ -292,7 +345,3 @@ def _covers(suppression: Suppression, finding: Diagnostic, line: int) -> bool:
         and suppression.lines[0] <= line <= suppression.lines[1]
         and any(selector_matches(finding.code, finding.name, s) for s in suppression.selectors)
     )
-
-
-def _parse_errors(facts: FileFacts) -> int:
-    return sum(1 for problem in facts.problems if problem.code in ("RB901", "RB904"))

@@ -98,6 +98,8 @@ class Structure:
         while statement is not None and statement.type == "pipeline_chain":
             statement = statement.parent
         following = statement.next_named_sibling if statement is not None else None
+        while following is not None and following.type == "comment":  # trivia, as for PowerShell
+            following = following.next_named_sibling
         while following is not None and following.type in (
             "pipeline",
             "pipeline_chain",
