@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from analyzer import __version__
+from analyzer.reporters.ci import log_safe_json
 from analyzer.reporters.common import severity_counts
 
 if TYPE_CHECKING:
@@ -70,4 +71,5 @@ def render(
         },
         "diagnostics": [diagnostic_dict(d) for d in diagnostics],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    # Printed into CI logs: no ``##vso[`` a runbook's names could smuggle in (same values).
+    return log_safe_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

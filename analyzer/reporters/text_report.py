@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from analyzer.reporters.ci import activity_label
 from analyzer.reporters.common import neutralise, plural, severity_counts, source_lines
 
 if TYPE_CHECKING:
@@ -15,12 +16,9 @@ if TYPE_CHECKING:
 
 def _location(diagnostic: Diagnostic) -> str:
     path = diagnostic.path or "runbook-analyzer"
-    if diagnostic.logical is not None:
-        logical = diagnostic.logical
-        where = f'activity "{logical.activity}"'
-        if logical.parameter:
-            where += f" (parameter {logical.parameter})"
-        return f"{path}: {where}"
+    label = activity_label(diagnostic)
+    if label is not None:
+        return f"{path}: {label}"
     if diagnostic.span is None:
         return path
     return f"{path}:{diagnostic.span.line}:{diagnostic.span.column}"
