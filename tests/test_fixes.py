@@ -682,3 +682,16 @@ def test_unsafe_fixes_alone_is_a_usage_error(
     code, _, err = _cli(["--unsafe-fixes", "."], _repo(tmp_path), monkeypatch)
     assert code == 2
     assert "--unsafe-fixes goes with --fix or --diff" in err
+
+
+def test_a_fix_that_would_break_the_syntax_is_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = _result_with(tmp_path, monkeypatch, "$x = (1)\n")
+    broken = _finding("RB101", 1, Edit(Span(1, 8, 1, 9), ""))
+    plan = plan_fixes(result, [broken], unsafe=False)
+    assert plan.changes == []
+    assert plan.problems == [
+        "Run.ps1: the fixes would leave a syntax error; nothing was written to it "
+        "(please report this)"
+    ]

@@ -34,11 +34,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
 
 from analyzer.engine.filters import selector_matches
-from analyzer.engine.source_edit import EditError, SourceText, TextEdit, write_atomic
+from analyzer.engine.source_edit import (
+    EditError,
+    SourceText,
+    TextEdit,
+    reanalysed,
+    write_atomic,
+)
 from analyzer.model.diagnostic import Diagnostic
 
 if TYPE_CHECKING:
@@ -172,7 +177,7 @@ def _one_file(facts: FileFacts, findings: list[Diagnostic], outcome: AddIgnoresO
             outcome.skipped += sum(len(p.findings) for p in chosen)
             outcome.failed = True
             return
-        new = _reanalysed(facts, after)
+        new = reanalysed(facts.path, after)
         if new is None or _reading(new) != _reading(facts):
             # Some comment changes how the file is read: find which, move or drop it.
             culprits = [p for p in chosen if _changes_reading(facts, source, p)] or chosen
@@ -281,21 +286,9 @@ def _withdraw(
     return kept
 
 
-def _reanalysed(facts: FileFacts, text: str) -> FileFacts | None:
-    """The facts of ``text`` read as the analysis read the file."""
-    from analyzer.discovery import SOURCE_SUFFIXES
-    from analyzer.frontends import analyze_text
-
-    language = SOURCE_SUFFIXES.get(PurePath(facts.path).suffix.lower(), "powershell")
-    try:
-        return analyze_text(facts.path, text, language)
-    except Exception:  # the frontend never raises for bad input; be safe all the same
-        return None
-
-
 def _changes_reading(facts: FileFacts, source: SourceText, placement: _Placement) -> bool:
     after, _ = source.apply([_edit(source, placement)])
-    new = _reanalysed(facts, after)
+    new = reanalysed(facts.path, after)
     return new is None or _reading(new) != _reading(facts)
 
 

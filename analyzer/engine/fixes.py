@@ -7,7 +7,7 @@ taken in report order; one whose edits conflict with an earlier fix's is left fo
 next run and reported, since a fix is only correct on the text it was computed from.
 Nothing is written until :meth:`FixPlan.write`, and :mod:`analyzer.engine.source_edit`
 keeps its promises: the file must still be the text analysed, bytes outside the edits
-stay as they are, the write is atomic.
+stay as they are, the result parses no worse than the original, the write is atomic.
 """
 
 from __future__ import annotations
@@ -17,7 +17,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from analyzer.engine.source_edit import EditError, SourceText, TextEdit, write_atomic
+from analyzer.engine.source_edit import (
+    EditError,
+    SourceText,
+    TextEdit,
+    parse_errors,
+    reanalysed,
+    write_atomic,
+)
 from analyzer.model.diagnostic import Diagnostic
 
 if TYPE_CHECKING:
@@ -117,14 +124,14 @@ def plan_fixes(
         except EditError as exc:
             problems.append(str(exc))
             continue
-        change = _plan_file(source, by_path[path], problems)
+        change = _plan_file(source, by_path[path], parse_errors(facts), problems)
         if change is not None:
             changes.append(change)
     return FixPlan(changes, problems, withheld)
 
 
 def _plan_file(
-    source: SourceText, diagnostics: list[Diagnostic], problems: list[str]
+    source: SourceText, diagnostics: list[Diagnostic], errors: int, problems: list[str]
 ) -> FileChange | None:
     taken: list[tuple[Diagnostic, list[TextEdit]]] = []
     for diagnostic in diagnostics:
@@ -163,6 +170,13 @@ def _plan_file(
         problems.append(str(exc))
         return None
     if new == source.data:
+        return None
+    checked = reanalysed(source.path, after)
+    if checked is None or parse_errors(checked) > errors:
+        problems.append(
+            f"{source.path}: the fixes would leave a syntax error; nothing was written to it "
+            "(please report this)"
+        )
         return None
     return FileChange(
         source.path,

@@ -11,6 +11,8 @@ Everything they share lives here, so that both keep the same promises (DESIGN §
   line endings and even undecodable oddities elsewhere stay exactly as they were; a
   ``\\n`` in new text becomes the file's line ending (in a file with mixed endings, the
   ending of the line edited);
+- the new text can be read back with the frontend (:func:`reanalysed`) to check that the
+  edit did what it meant and broke nothing;
 - the new bytes go to a temporary file in the same directory, which replaces the
   original in one ``os.replace`` (same mode), so a reader never sees half a file and a
   failure leaves the original intact.
@@ -24,10 +26,14 @@ import os
 import stat
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from analyzer.model.span import Span
 from analyzer.textio import DecodedText, DecodeError, decode, encode
+
+if TYPE_CHECKING:
+    from analyzer.model.facts import FileFacts
 
 
 class EditError(Exception):
@@ -237,3 +243,21 @@ def write_atomic(path: str, data: bytes, expected: bytes) -> None:
         with contextlib.suppress(OSError):
             staged.unlink()
         raise
+
+
+def reanalysed(path: str, text: str) -> FileFacts | None:
+    """The facts of ``text`` as the analysis reads a file at ``path``; None if the
+    frontend failed (it reports bad input as problems, so that would be our bug)."""
+    from analyzer.discovery import SOURCE_SUFFIXES
+    from analyzer.frontends import analyze_text
+
+    language = SOURCE_SUFFIXES.get(PurePath(path).suffix.lower(), "powershell")
+    try:
+        return analyze_text(path, text, language)
+    except Exception:
+        return None
+
+
+def parse_errors(facts: FileFacts) -> int:
+    """Syntax errors the frontend vouches for (RB901): an edit must not add any."""
+    return sum(1 for problem in facts.problems if problem.code == "RB901")
