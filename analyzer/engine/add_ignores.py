@@ -45,6 +45,7 @@ from analyzer.engine.source_edit import (
     write_atomic,
 )
 from analyzer.model.diagnostic import Diagnostic
+from analyzer.reporters.common import plural
 
 if TYPE_CHECKING:
     from analyzer.api import AnalysisResult
@@ -73,16 +74,12 @@ class AddIgnoresOutcome:
     def summary(self) -> str:
         """One line, e.g. ``Added 4 suppressions in 2 files``."""
         if self.added:
-            line = f"Added {_count(self.added, 'suppression')} in {_count(self.files, 'file')}"
+            line = f"Added {plural(self.added, 'suppression')} in {plural(self.files, 'file')}"
         else:
             line = "Added no suppressions"
         if self.skipped:
-            line += f"; {_count(self.skipped, 'finding')} left as they are (see above)"
+            line += f"; {plural(self.skipped, 'finding')} left as they are (see above)"
         return line
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @dataclass
@@ -121,7 +118,7 @@ def add_ignores(result: AnalysisResult, diagnostics: Iterable[Diagnostic]) -> Ad
         if why_not is not None:
             outcome.skipped += len(findings)
             outcome.problems.append(
-                f"{path or 'the workspace'}: {_count(len(findings), 'finding')} not suppressed: "
+                f"{path or 'the workspace'}: {plural(len(findings), 'finding')} not suppressed: "
                 f"{why_not}; add a per-file-ignores entry to the configuration or use --baseline"
             )
             continue

@@ -26,6 +26,7 @@ from analyzer.engine.source_edit import (
     write_atomic,
 )
 from analyzer.model.diagnostic import Diagnostic
+from analyzer.reporters.common import plural
 
 if TYPE_CHECKING:
     from analyzer.api import AnalysisResult
@@ -73,8 +74,8 @@ class FixPlan:
             hint = f" ({self.withheld} with --unsafe-fixes)" if self.withheld else ""
             return f"No fixes available{hint}"
         return (
-            f"Would fix {_count(self.fixes, 'finding')} in "
-            f"{_count(len(self.changes), 'file')}{more}"
+            f"Would fix {plural(self.fixes, 'finding')} in "
+            f"{plural(len(self.changes), 'file')}{more}"
         )
 
     def write(self) -> WriteOutcome:
@@ -90,10 +91,6 @@ class FixPlan:
                 continue
             fixed += len(change.fixed)
         return WriteOutcome(fixed, problems)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def plan_fixes(
