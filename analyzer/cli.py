@@ -20,7 +20,9 @@ import click
 from analyzer import __version__
 
 if TYPE_CHECKING:
+    from analyzer.api import AnalysisResult
     from analyzer.config import Config
+    from analyzer.model.diagnostic import Diagnostic
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -295,26 +297,28 @@ def check(
     targets = paths or (".",)
     changed = _changed_files(changed_since)  # a bad REF fails before the analysis
     result = _analyze(targets, config)
-    if add_ignores:
-        _add_ignores(result)
-    if diff:
-        _show_diff(result, unsafe_fixes, output)
-    fixed = 0
-    if fix:
-        fixed = _apply_fixes(result, unsafe_fixes)
-        if fixed:
-            result = _analyze(targets, config)
-    from analyzer.engine import filters
-
     if write_baseline or prune_baseline:
         _update_baseline(result, config, baseline_file, prune=prune_baseline)
-    stages = filters.for_report(
-        config,
-        result,
-        baseline=_load_baseline(baseline_file),
-        changed=changed,
-    )
-    filtered = filters.run(result.diagnostics, stages)
+    from analyzer.engine import filters
+
+    baseline = _load_baseline(baseline_file)
+
+    def report_view(result: AnalysisResult) -> filters.Filtered:
+        """What this run shows: --add-ignores and fixes act on exactly that."""
+        stages = filters.for_report(config, result, baseline=baseline, changed=changed)
+        return filters.run(result.diagnostics, stages)
+
+    filtered = report_view(result)
+    if add_ignores:
+        _add_ignores(result, filtered.shown)
+    if diff:
+        _show_diff(result, filtered.shown, unsafe_fixes, output)
+    fixed = 0
+    if fix:
+        fixed = _apply_fixes(result, filtered.shown, unsafe_fixes)
+        if fixed:
+            result = _analyze(targets, config)
+            filtered = report_view(result)
     diagnostics = filtered.shown
     status = _exit_status(diagnostics, config, exit_zero)
     hidden = [*result.hidden, *filtered.hidden_counts()]
@@ -412,20 +416,22 @@ def _changed_files(ref: str | None):  # noqa: ANN202
     return changed
 
 
-def _add_ignores(result) -> NoReturn:  # noqa: ANN001
+def _add_ignores(result: AnalysisResult, shown: list[Diagnostic]) -> NoReturn:
     from analyzer.engine.add_ignores import add_ignores
 
-    outcome = add_ignores(result, result.diagnostics)
+    outcome = add_ignores(result, shown)
     for problem in outcome.problems:
         click.echo(f"runbook-analyzer: {problem}", err=True)
     click.echo(outcome.summary(), err=True)
     sys.exit(EXIT_ERROR if outcome.failed else EXIT_OK)
 
 
-def _show_diff(result, unsafe: bool, output: str | None) -> NoReturn:  # noqa: ANN001
+def _show_diff(
+    result: AnalysisResult, shown: list[Diagnostic], unsafe: bool, output: str | None
+) -> NoReturn:
     from analyzer.engine.fixes import plan_fixes
 
-    plan = plan_fixes(result, result.diagnostics, unsafe=unsafe)
+    plan = plan_fixes(result, shown, unsafe=unsafe)
     _write(plan.diff(), output)
     for problem in plan.problems:
         click.echo(f"runbook-analyzer: {problem}", err=True)
@@ -433,10 +439,10 @@ def _show_diff(result, unsafe: bool, output: str | None) -> NoReturn:  # noqa: A
     sys.exit(EXIT_FINDINGS if plan.changes else EXIT_OK)
 
 
-def _apply_fixes(result, unsafe: bool) -> int:  # noqa: ANN001
+def _apply_fixes(result: AnalysisResult, shown: list[Diagnostic], unsafe: bool) -> int:
     from analyzer.engine.fixes import plan_fixes
 
-    plan = plan_fixes(result, result.diagnostics, unsafe=unsafe)
+    plan = plan_fixes(result, shown, unsafe=unsafe)
     written = plan.write()
     for problem in [*plan.problems, *written.problems]:
         click.echo(f"runbook-analyzer: {problem}", err=True)

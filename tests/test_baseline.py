@@ -202,3 +202,15 @@ def test_the_configuration_can_name_the_baseline(repo: Path) -> None:
     # Resolved against the configuration's folder, whatever the working directory.
     code, output = invoke(["check", "."], repo / "runbooks")
     assert (code, "2 findings hidden by the baseline" in output) == (0, True)
+
+
+def test_add_ignores_leaves_what_the_baseline_hides(repo: Path) -> None:
+    write(repo)
+    new = repo / "runbooks" / "New.ps1"
+    new.write_text("param($n)\n$v = Get-AutomationVariable -Name $n\n", encoding="utf-8")
+    legacy = (repo / "runbooks" / "Legacy.ps1").read_bytes()
+    code, output = check(repo, ".", "--baseline", "baseline.json", "--add-ignores")
+    assert code == 0, output
+    assert (repo / "runbooks" / "Legacy.ps1").read_bytes() == legacy
+    assert "# runbook-analyzer: ignore[RB101]" in new.read_text(encoding="utf-8")
+    assert check(repo, ".", "--baseline", "baseline.json")[0] == 0
