@@ -21,6 +21,27 @@ if TYPE_CHECKING:
 REPORT_VERSION = 1
 
 
+def _fix_dict(diagnostic: Diagnostic) -> dict[str, Any] | None:
+    """The fix as ruff's JSON has it: applicability, message, edits (internal positions)."""
+    fix = diagnostic.fix
+    if fix is None:
+        return None
+    return {
+        "applicability": fix.applicability,
+        "message": fix.message,
+        "edits": [
+            {
+                "line": e.span.line,
+                "column": e.span.column,
+                "end_line": e.span.end_line,
+                "end_column": e.span.end_column,
+                "text": e.text,
+            }
+            for e in fix.edits
+        ],
+    }
+
+
 def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
     span = diagnostic.span
     logical = diagnostic.logical
@@ -38,6 +59,7 @@ def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
         "activity_id": logical.entity_id if logical else None,
         "parameter": logical.parameter if logical else None,
         "help": diagnostic.help,
+        "fix": _fix_dict(diagnostic),
         "related": [
             {
                 "path": r.path,

@@ -45,6 +45,24 @@ def _snippet(diagnostic: Diagnostic, lines: list[str]) -> list[str]:
     ]
 
 
+def _fix_note(diagnostic: Diagnostic) -> str:
+    assert diagnostic.fix is not None
+    how = "--fix" if diagnostic.fix.applicability == "safe" else "--fix --unsafe-fixes"
+    return f"{diagnostic.fix.message} ({diagnostic.fix.applicability}: {how})"
+
+
+def fixable(diagnostics: Sequence[Diagnostic]) -> str:
+    """``3 fixable with --fix (1 more with --unsafe-fixes)``, or "" when none is."""
+    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability == "safe")
+    unsafe = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability != "safe")
+    if not safe and not unsafe:
+        return ""
+    if not safe:
+        return f"{unsafe} fixable with --fix --unsafe-fixes"
+    more = f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""
+    return f"{safe} fixable with --fix{more}"
+
+
 def render(
     result: AnalysisResult,
     diagnostics: list[Diagnostic],
@@ -76,8 +94,13 @@ def render(
             out.append(f"{gutter} = note: {neutralise(related.message)} ({where})")
         if diagnostic.help:
             out.append(f"{gutter} = help: {neutralise(diagnostic.help)}")
+        if diagnostic.fix is not None:
+            out.append(f"{gutter} = fix: {neutralise(_fix_note(diagnostic))}")
         out.append("")
     out.append(summary(result, diagnostics, hidden))
+    can_fix = fixable(diagnostics)
+    if can_fix:  # as ruff does: a line of its own after the summary
+        out.append(f"{can_fix}.")
     return "\n".join(out) + "\n"
 
 
