@@ -658,7 +658,9 @@ def test_fix_writes_safe_fixes_and_reports_what_remains(
     assert [line.split(": ")[1].split()[0] for line in out.splitlines() if ": RB" in line] == [
         "RB101"
     ]
-    assert out.rstrip().endswith("not shown: 3 findings fixed.\n1 fixable with --fix --unsafe-fixes.")
+    assert out.rstrip().endswith(
+        "not shown: 3 findings fixed.\n1 fixable with --fix --unsafe-fixes."
+    )
     assert "Get-AutomationPSCredential -Name 'ReportMailer' -ErrorAction Stop" in (
         root / "Connect-Reporting.ps1"
     ).read_text(encoding="utf-8")
