@@ -350,7 +350,7 @@ def test_graphical_and_inventory_findings_are_skipped_with_the_alternatives(
         "for inline suppressions; add a per-file-ignores entry to the configuration or use "
         "--baseline",
     ]
-    assert outcome.summary() == "Added no suppressions; 3 findings left as they are (see above)"
+    assert outcome.summary() == "Added no suppressions; 3 findings not suppressed (see above)"
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
 
 

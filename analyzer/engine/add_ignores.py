@@ -78,7 +78,7 @@ class AddIgnoresOutcome:
         else:
             line = "Added no suppressions"
         if self.skipped:
-            line += f"; {plural(self.skipped, 'finding')} left as they are (see above)"
+            line += f"; {plural(self.skipped, 'finding')} not suppressed (see above)"
         return line
 
 
