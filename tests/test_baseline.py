@@ -4,6 +4,7 @@ entries reported (RB905) and pruned."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,18 @@ def test_add_ignores_leaves_what_the_baseline_hides(repo: Path) -> None:
     assert (repo / "runbooks" / "Legacy.ps1").read_bytes() == legacy
     assert "# runbook-analyzer: ignore[RB101]" in new.read_text(encoding="utf-8")
     assert check(repo, ".", "--baseline", "baseline.json")[0] == 0
+
+
+def test_a_baseline_that_cannot_be_written_is_a_usage_error(repo: Path) -> None:
+    code, output = check(repo, ".", "--baseline", "missing/dir/b.json", "--write-baseline")
+    assert code == 2
+    assert output.startswith("runbook-analyzer: error: cannot write the baseline: missing/dir")
+    assert not (repo / "missing").exists()
+
+
+def test_a_new_baseline_gets_an_ordinary_file_mode(repo: Path) -> None:
+    write(repo)
+    mode = (repo / "baseline.json").stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask

@@ -23,27 +23,25 @@ ERROR_RUNBOOK = "import sys\nregion = get_automation_variable('Region')\n"
 CLEAN_RUNBOOK = "Connect-AzAccount -Identity\n$c = Get-AutomationConnection -Name 'Ops'\n"
 
 
-def invoke(args: list[str], cwd: Path) -> tuple[int, str]:
-    runner = CliRunner()
+def _run(args: list[str], cwd: Path):
     old = Path.cwd()
     os.chdir(cwd)
     try:
-        result = runner.invoke(main, args, catch_exceptions=False)
+        return CliRunner().invoke(main, args, catch_exceptions=False)
     finally:
         os.chdir(old)
+
+
+def invoke(args: list[str], cwd: Path) -> tuple[int, str]:
+    """Exit code and what a terminal shows (standard output and error together)."""
+    result = _click(args, cwd)
     return result.exit_code, result.output
 
 
 def invoke_streams(args: list[str], cwd: Path) -> tuple[int, str, str]:
     """Exit code, standard output and standard error apart (machine formats write notes
     to standard error, so that standard output stays one document)."""
-    runner = CliRunner()
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = runner.invoke(main, args, catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    result = _click(args, cwd)
     return result.exit_code, result.stdout, result.stderr
 
 

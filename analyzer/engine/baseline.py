@@ -269,12 +269,9 @@ def _save(path: Path, entries: list[Entry]) -> None:
         f'  "findings": {findings}\n'
         "}\n"
     )
-    import tempfile
+    from analyzer.engine.source_edit import EditError, write_atomic
 
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-        Path(temporary).replace(path)
-    except OSError as exc:
-        raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
+        write_atomic(str(path), text.encode("utf-8"), None)
+    except EditError as exc:
+        raise BaselineError(f"cannot write the baseline: {exc}") from None

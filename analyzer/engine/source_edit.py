@@ -201,22 +201,25 @@ class SourceText:
         return encode(text, self.decoded.encoding)
 
 
-def write_atomic(path: str, data: bytes, expected: bytes) -> None:
+def write_atomic(path: str, data: bytes, expected: bytes | None) -> None:
     """Replace the file at ``path`` with ``data`` in one step, keeping its mode, unless its
     bytes are no longer ``expected`` (someone changed it in the meantime). A symbolic
-    link keeps pointing at the file, which is written where it really is."""
+    link keeps pointing at the file, which is written where it really is. With
+    ``expected`` None the file may be new (a baseline) and is replaced whatever it holds.
+    """
     location = Path(os.path.realpath(path))
+    if expected is not None:
+        try:
+            current = location.read_bytes()
+        except OSError as exc:
+            raise EditError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        if current != expected:
+            raise EditError(
+                f"{path}: changed on disk while the edits were prepared; nothing was written "
+                "to it (run the command again)"
+            )
     try:
-        current = location.read_bytes()
-    except OSError as exc:
-        raise EditError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if current != expected:
-        raise EditError(
-            f"{path}: changed on disk while the edits were prepared; nothing was written "
-            "to it (run the command again)"
-        )
-    try:
-        status = location.stat()
+        status = location.stat() if location.exists() else None
         descriptor, temporary = tempfile.mkstemp(
             prefix=f".{location.name}.", suffix=".tmp", dir=location.parent
         )
@@ -228,8 +231,13 @@ def write_atomic(path: str, data: bytes, expected: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        staged.chmod(stat.S_IMODE(status.st_mode))
-        if hasattr(os, "chown"):  # POSIX; only root may give a file away
+        if status is None:  # a new file: the mode a plain open() would give it
+            umask = os.umask(0)
+            os.umask(umask)
+            staged.chmod(0o666 & ~umask)
+        else:
+            staged.chmod(stat.S_IMODE(status.st_mode))
+        if status is not None and hasattr(os, "chown"):  # POSIX; only root may give a file away
             with contextlib.suppress(OSError):
                 os.chown(staged, status.st_uid, status.st_gid)
         staged.replace(location)

@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from analyzer.reporters.ci import activity_label
 from analyzer.reporters.common import neutralise
-from analyzer.reporters.text_report import summary
+from analyzer.reporters.text_report import location, summary
 
 if TYPE_CHECKING:
     from analyzer.api import AnalysisResult
@@ -17,12 +16,7 @@ if TYPE_CHECKING:
 
 
 def line(diagnostic: Diagnostic) -> str:
-    where = diagnostic.path or "runbook-analyzer"
-    label = activity_label(diagnostic)
-    if label:
-        where += f": {label}"
-    elif diagnostic.span is not None:
-        where += f":{diagnostic.span.line}:{diagnostic.span.column}"
+    where = location(diagnostic)
     message = neutralise(diagnostic.message).replace("\n", " ")
     return f"{where}: {diagnostic.code} [{diagnostic.severity}] {message}"
 

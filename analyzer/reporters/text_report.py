@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from analyzer.model.diagnostic import Diagnostic
 
 
-def _location(diagnostic: Diagnostic) -> str:
+def location(diagnostic: Diagnostic) -> str:
+    """``path:line:col``, or ``path: activity "X"`` for a graphical runbook."""
     path = diagnostic.path or "runbook-analyzer"
     label = activity_label(diagnostic)
     if label is not None:
@@ -75,7 +76,7 @@ def render(
     out: list[str] = []
     for diagnostic in diagnostics:
         out.append(
-            f"{_location(diagnostic)}: {diagnostic.code} {diagnostic.name}: "
+            f"{location(diagnostic)}: {diagnostic.code} {diagnostic.name}: "
             f"{neutralise(diagnostic.message)} [{diagnostic.severity}]"
         )
         snippet: list[str] = []
