@@ -23,7 +23,7 @@ ERROR_RUNBOOK = "import sys\nregion = get_automation_variable('Region')\n"
 CLEAN_RUNBOOK = "Connect-AzAccount -Identity\n$c = Get-AutomationConnection -Name 'Ops'\n"
 
 
-def _run(args: list[str], cwd: Path):
+def _click(args: list[str], cwd: Path):  # click.testing.Result
     old = Path.cwd()
     os.chdir(cwd)
     try:
