@@ -87,7 +87,7 @@ class MissingAutomationassetsImport(Rule):
                 file.path,
                 callee_span(first.span, first.callee),
                 _message(refs, functions, module_imported),
-                help=_help(functions, module_imported),
+                help=_help(refs, functions, module_imported),
                 related=tuple(
                     Related(
                         file.path,
@@ -163,11 +163,17 @@ def _listed(functions: list[str], shown: int) -> str:
     return ", ".join(functions[:shown]) + more
 
 
-def _help(functions: list[str], module_imported: bool) -> str:
+def _help(refs: list[AssetRef], functions: list[str], module_imported: bool) -> str:
+    """The same imports the fix adds, so that advice and fix agree."""
     first = functions[0]
     if module_imported:
         return (
             f"call automationassets.{first}(...) or add "
             f"`from automationassets import {', '.join(functions)}`"
         )
-    return f"add `import automationassets` and call automationassets.{first}(...)"
+    bare = sorted({_function(ref) for ref in refs if "." not in ref.callee})
+    if not bare:
+        return "add `import automationassets`"
+    if len(bare) > 3:
+        return f"import the {len(bare)} functions: `from automationassets import {bare[0]}, …`"
+    return f"add `from automationassets import {', '.join(bare)}`"
