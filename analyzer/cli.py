@@ -471,12 +471,11 @@ def graph(
     output: str | None,
 ) -> None:
     """Print the dependency report: runbooks, assets, references, calls and the graph."""
-    import json
 
     from analyzer.api import build_workspace
     from analyzer.discovery import DiscoveryError
     from analyzer.inventory.loader import InventoryPathError
-    from analyzer.workspace.graph import dependency_report
+    from analyzer.reporters.dependency import dependency_report, renderer
 
     config = _load_config(config_file, isolated, jobs=jobs, inventory=inventory_paths)
     try:
@@ -486,7 +485,7 @@ def graph(
     except DiscoveryError as exc:
         raise UsageProblem(str(exc)) from None
     report = dependency_report(workspace)
-    _write(json.dumps(report, indent=2, ensure_ascii=False) + "\n", output)
+    _write(renderer(output_format)(report), output)
 
 
 @main.command(name="rules")

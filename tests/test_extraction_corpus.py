@@ -15,7 +15,7 @@ import pytest
 
 from analyzer.api import build_workspace
 from analyzer.config import Config
-from analyzer.workspace.graph import dependency_report
+from analyzer.reporters.dependency import dependency_report
 from tests.conftest import FIXTURES
 
 CORPORA = ("powershell", "python", "realworld")

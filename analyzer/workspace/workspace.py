@@ -206,6 +206,6 @@ class Workspace:
     # ------------------------------------------------------------------- graph
     @cached_property
     def graph(self) -> networkx.DiGraph:
-        from analyzer.workspace.graph import build_graph
+        from analyzer.graph.build import build_graph
 
         return build_graph(self)
