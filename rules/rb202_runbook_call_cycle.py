@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from analyzer.engine.rule import Rule, RuleContext
+from analyzer.graph.queries import cycles, node_index, node_key
 from analyzer.model.diagnostic import Diagnostic, Related
 from analyzer.workspace.workspace import ResolvedCall, Workspace
 
@@ -52,6 +53,15 @@ class RunbookCallCycle(Rule):
     tags = ("dependencies",)
 
     def check_workspace(self, workspace: Workspace, context: RuleContext) -> Iterator[Diagnostic]:
+        if not any(True for _ in workspace.all_calls()):
+            return  # nothing to search, and no reason to pay for building the graph
+        graph = context.graph
+        found = cycles(graph)
+        if not found:
+            return
+        index = node_index(graph)
+        # The call that stands for each edge: the first one, in path and line order, that
+        # is not a runbook starting a new job of itself (queries.call_graph skips those).
         edges: dict[tuple[str, str], ResolvedCall] = {}
         for resolved in workspace.all_calls():
             source = resolved.file.runbook
@@ -60,21 +70,15 @@ class RunbookCallCycle(Rule):
             target = resolved.targets[0].runbook
             assert target is not None
             if target is source and resolved.call.form == "job":
-                continue  # a continuation: the job hands over to a new job and returns
-            edges.setdefault((source.name.lower(), target.name.lower()), resolved)
-        if not edges:
-            return  # nothing to search, and no reason to pay for importing networkx
-        import networkx as nx
-
-        graph = nx.DiGraph()
-        graph.add_edges_from(edges)
-        for component in sorted(nx.strongly_connected_components(graph), key=min):
-            start = min(component)
-            if len(component) == 1 and not graph.has_edge(start, start):
                 continue
-            cycle = nx.find_cycle(graph.subgraph(component), source=start)
-            first = edges[(cycle[0][0], cycle[0][1])]
-            names = [edges[edge].file.runbook.name for edge in cycle]  # type: ignore[union-attr]
+            key = (index[node_key("runbook", source.name)], index[node_key("runbook", target.name)])
+            edges.setdefault(key, resolved)
+        for cycle in found:
+            pairs = list(zip(cycle, [*cycle[1:], cycle[0]], strict=True))
+            if not all(edge in edges for edge in pairs):
+                continue  # through a file that is no runbook (a module): no call to point at
+            first = edges[pairs[0]]
+            names = [edges[edge].file.runbook.name for edge in pairs]  # type: ignore[union-attr]
             path = " -> ".join([*names, names[0]])
             related = tuple(
                 Related(
@@ -83,7 +87,7 @@ class RunbookCallCycle(Rule):
                     f"{edges[edge].file.runbook.name} calls "  # type: ignore[union-attr]
                     f"{edges[edge].targets[0].runbook.name} here",  # type: ignore[union-attr]
                 )
-                for edge in cycle[1:]
+                for edge in pairs[1:]
             )
             message = (
                 f"runbook calls itself inline: {path}"

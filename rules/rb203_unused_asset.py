@@ -12,7 +12,8 @@ from analyzer.rules._helpers import (
 )
 
 from analyzer.engine.rule import Rule, RuleContext
-from analyzer.inventory.model import LOOKUP_KINDS, fold
+from analyzer.graph import queries
+from analyzer.inventory.model import fold
 from analyzer.model.diagnostic import Diagnostic, Related
 from analyzer.model.facts import AssetRef
 from analyzer.workspace.workspace import Workspace
@@ -63,12 +64,14 @@ class UnusedAsset(Rule):
         inventory = workspace.inventory
         if inventory is None:
             return
-        used: set[tuple[str, str]] = set()
+        graph = context.graph
+        unused = {
+            (graph.nodes[node]["kind"], fold(graph.nodes[node]["name"]))
+            for node in queries.unused(graph)
+        }
         dynamic: dict[str, int] = {}
         for _file, ref in workspace.references():
             name = ref.name.effective if ref.name else None
-            if name is not None:
-                used.add((ref.kind, fold(name)))
             if name is None or (ref.name is not None and ref.name.origin == "parameter"):
                 # a runbook parameter's default is only what the name is when no one
                 # passes another: the caller may well name this asset
@@ -82,7 +85,7 @@ class UnusedAsset(Rule):
             for suggestion in suggested_names(inventory, ref.kind, name, account):
                 meant.setdefault((ref.kind, fold(suggestion)), []).append((file.path, ref, name))
         for asset in inventory.assets():
-            if asset.kind not in LOOKUP_KINDS or (asset.kind, fold(asset.name)) in used:
+            if (asset.kind, fold(asset.name)) not in unused:
                 continue
             declarations = [d for d in asset.declarations if d.source.format != "builtin"]
             if not declarations:

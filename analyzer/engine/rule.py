@@ -18,6 +18,8 @@ from analyzer.model.diagnostic import Diagnostic, Fix, Related, Severity
 from analyzer.model.span import LogicalLocation, Span
 
 if TYPE_CHECKING:
+    import networkx
+
     from analyzer.model.facts import FileFacts
     from analyzer.workspace.workspace import Workspace
 
@@ -28,6 +30,12 @@ class RuleContext:
 
     workspace: Workspace
     options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def graph(self) -> networkx.DiGraph:
+        """The workspace's dependency graph, built once however many rules ask for it;
+        ``analyzer.graph.queries`` answers the questions rules ask of it."""
+        return self.workspace.graph
 
 
 class Rule:

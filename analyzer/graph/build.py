@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from analyzer.inventory.model import fold
+
 if TYPE_CHECKING:
     import networkx
 
@@ -56,7 +58,7 @@ def build_graph(workspace: Workspace) -> networkx.DiGraph:
         name = ref.name.effective if ref.name else None
         if name is None or file.runbook is None:
             continue
-        akey = (ref.kind, name.lower())
+        akey = (ref.kind, fold(name))
         anode = asset_ids.setdefault(akey, asset_node(ref.kind, name))
         if anode not in graph:
             graph.add_node(anode, type="asset", kind=ref.kind, name=name, declared=False)
@@ -169,7 +171,7 @@ def _add_inventory(
             continue
         if asset.kind == "connection_type" and not locations:
             continue  # built-in types appear only when a connection uses them
-        key = (asset.kind, asset.name.lower())
+        key = (asset.kind, fold(asset.name))
         node = asset_ids.setdefault(key, asset_node(prefix, asset.name))
         attributes: dict[str, Any] = {
             "type": "asset"
@@ -184,7 +186,7 @@ def _add_inventory(
             attributes["connection_type"] = asset.connection_type
         graph.add_node(node, **attributes)
         if asset.kind == "connection" and asset.connection_type:
-            type_key = ("connection_type", asset.connection_type.lower())
+            type_key = ("connection_type", fold(asset.connection_type))
             type_node = asset_ids.setdefault(
                 type_key, asset_node("connection_type", asset.connection_type)
             )
