@@ -449,20 +449,47 @@ def _apply_fixes(result: AnalysisResult, shown: list[Diagnostic], unsafe: bool) 
     return written.fixed
 
 
+def _graph_formats() -> tuple[str, ...]:
+    from analyzer.reporters.dependency import FORMATS
+
+    return FORMATS
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["json"]),
-    default="json",
-    show_default=True,
-    help="Graph format.",
+    type=click.Choice(_graph_formats()),
+    help="Graph format (default: json; text with --diff).",
+)
+@click.option(
+    "--impact",
+    metavar="KIND:NAME",
+    help="Only what depends on this asset or runbook, transitively through child calls "
+    "(KIND: runbook, connection, variable, credential or certificate).",
+)
+@click.option(
+    "--uses", "uses_runbook", metavar="RUNBOOK", help="Only what RUNBOOK needs, transitively."
+)
+@click.option("--unused", is_flag=True, help="Only the declared assets no runbook uses.")
+@click.option("--cycles", is_flag=True, help="Only the runbooks that call each other in cycles.")
+@click.option(
+    "--diff",
+    "diff_file",
+    metavar="OLD.json",
+    type=click.Path(dir_okay=False),
+    help="Compare with a report saved by `graph --format json` (formats text, markdown, json).",
 )
 @common_options
 def graph(
     paths: tuple[str, ...],
-    output_format: str,
+    output_format: str | None,
+    impact: str | None,
+    uses_runbook: str | None,
+    unused: bool,
+    cycles: bool,
+    diff_file: str | None,
     inventory_paths: tuple[str, ...],
     config_file: str | None,
     isolated: bool,
@@ -470,22 +497,155 @@ def graph(
     jobs: int | None,
     output: str | None,
 ) -> None:
-    """Print the dependency report: runbooks, assets, references, calls and the graph."""
+    """Print the dependency report: runbooks, assets, references, calls and the graph.
 
-    from analyzer.api import build_workspace
-    from analyzer.discovery import DiscoveryError
-    from analyzer.inventory.loader import InventoryPathError
-    from analyzer.reporters.dependency import dependency_report, renderer
+    A query (--impact, --uses, --unused, --cycles) cuts the report down to its answer, in
+    any format; --diff compares it with a saved one.
+    """
+    from analyzer.reporters.dependency import dependency_report
 
-    config = _load_config(config_file, isolated, jobs=jobs, inventory=inventory_paths)
+    _exclusive(
+        ("--impact", impact is not None),
+        ("--uses", uses_runbook is not None),
+        ("--unused", unused),
+        ("--cycles", cycles),
+        ("--diff", diff_file is not None),
+    )
+    output_format = output_format or ("text" if diff_file else "json")
+    old = _graph_diff_base(diff_file, output_format) if diff_file else None
+    render = None if diff_file else _graph_renderer(output_format)
+    config = _load_config(
+        config_file,
+        isolated,
+        jobs=jobs,
+        inventory=inventory_paths,
+        rules_dir=tuple(str(Path(d).resolve()) for d in rules_dir),
+    )
+    with_findings = render is not None and output_format in ("html", "markdown")
+    workspace, findings = _graph_workspace(paths or (".",), config, with_findings)
+    report = dependency_report(workspace)
+    if old is not None:
+        from analyzer.reporters.dependency import diff
+
+        _write(diff.render(diff.diff_reports(old, report), output_format), output)
+        return
+    node_ids = _graph_query(workspace.graph, impact, uses_runbook, unused, cycles)
+    if findings is not None:
+        report["findings"] = findings
+    if node_ids is not None:
+        from analyzer.graph.queries import subgraph
+
+        report = subgraph(report, node_ids)
+    assert render is not None
+    _write(render(report), output)
+
+
+def _graph_renderer(output_format: str):  # noqa: ANN202
+    """The format's render function; a format whose module is not installed is a usage
+    error naming those that are."""
+    import importlib.util
+
+    from analyzer.reporters.dependency import FORMATS, renderer
+
+    module = f"analyzer.reporters.dependency.{output_format}_report"
     try:
-        workspace = build_workspace(paths or (".",), config)
+        return renderer(output_format)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+    available = [
+        name
+        for name in FORMATS
+        if importlib.util.find_spec(f"analyzer.reporters.dependency.{name}_report") is not None
+    ]
+    raise UsageProblem(
+        f"graph format {output_format!r} is not available in this installation; "
+        f"use one of {', '.join(available)}"
+    )
+
+
+def _graph_diff_base(diff_file: str, output_format: str) -> dict[str, Any]:
+    from analyzer.reporters.dependency.diff import DIFF_FORMATS, ReportError, load_report
+
+    if output_format not in DIFF_FORMATS:
+        raise UsageProblem(
+            f"--diff prints {', '.join(DIFF_FORMATS)}, not {output_format!r}; "
+            "choose one with --format"
+        )
+    try:
+        return load_report(diff_file)
+    except ReportError as exc:
+        raise UsageProblem(f"--diff {exc}") from None
+
+
+def _graph_workspace(paths: tuple[str, ...], config: Config, with_findings: bool):  # noqa: ANN202
+    """The workspace (each file parsed once) and, when the format shows them, the shown
+    findings as ``json_report.diagnostic_dict`` dicts (else None)."""
+    from analyzer.api import build_workspace, check_files, resolve_rules
+    from analyzer.config import ConfigError
+    from analyzer.discovery import DiscoveryError
+    from analyzer.engine.registry import RuleLoadError
+    from analyzer.inventory.loader import InventoryPathError
+
+    try:
+        rules = resolve_rules(config) if with_findings else []
+        workspace = build_workspace(paths, config)
+        if not with_findings:
+            return workspace, None
+        result = check_files(workspace.files, rules, config, workspace.inventory)
     except InventoryPathError as exc:
         raise UsageProblem(_inventory_origin(exc, config)) from None
-    except DiscoveryError as exc:
+    except (ConfigError, DiscoveryError, RuleLoadError) as exc:
         raise UsageProblem(str(exc)) from None
-    report = dependency_report(workspace)
-    _write(renderer(output_format)(report), output)
+    from analyzer.reporters.json_report import diagnostic_dict
+
+    return result.workspace, [diagnostic_dict(d) for d in result.diagnostics]
+
+
+def _graph_query(  # noqa: ANN202
+    graph: Any, impact: str | None, uses_runbook: str | None, unused: bool, cycles: bool
+):
+    """The node ids a query keeps, or None without a query."""
+    from analyzer.graph import queries
+
+    if impact is not None:
+        kind, sep, name = impact.partition(":")
+        kind = kind.strip().lower()
+        if not sep or kind not in queries.QUERY_KINDS or not name.strip():
+            raise UsageProblem(
+                f"--impact {impact!r}: write KIND:NAME with KIND one of "
+                f"{', '.join(queries.QUERY_KINDS)} (e.g. connection:AzureRunAsConnection)"
+            )
+        node = _graph_node(graph, kind, name.strip(), "--impact")
+        return [node, *queries.impact(graph, node)]
+    if uses_runbook is not None:
+        node = _graph_node(graph, "runbook", uses_runbook.strip(), "--uses")
+        return [node, *queries.uses(graph, node)]
+    if unused:
+        return queries.unused(graph)
+    if cycles:
+        return sorted({node for cycle in queries.cycles(graph) for node in cycle})
+    return None
+
+
+def _graph_node(graph: Any, kind: str, name: str, option: str) -> str:
+    """The node a query names; an unknown name is a usage error offering the closest."""
+    from analyzer.graph import queries
+    from analyzer.rules._helpers import closest, quoted_list
+
+    node = queries.find_node(graph, kind, name)
+    if node is not None:
+        return node
+    message = f'{option}: no {kind} "{name}" in the dependency graph'
+    others = [k for k in queries.QUERY_KINDS if k != kind and queries.find_node(graph, k, name)]
+    near = closest(name, queries.names_of_kind(graph, kind))
+    if others:
+        message += f"; there is a {others[0]} of that name ({others[0]}:{name})"
+    elif near:
+        message += f"; did you mean {quoted_list(near)}?"
+    else:
+        message += f"; `runbook-analyzer graph --format text` lists the {kind}s"
+    raise UsageProblem(message)
 
 
 @main.command(name="rules")

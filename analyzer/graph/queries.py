@@ -188,6 +188,12 @@ def _effective(reference: dict[str, Any]) -> str | None:
     return reference["name"] if reference["name"] is not None else reference["resolved"]
 
 
+def inventory_checked(report: dict[str, Any]) -> bool:
+    """Whether the report's names were checked against an inventory: without one nothing
+    is declared, and "missing" would mark every asset."""
+    return any(node.get("declared") for node in report["graph"]["nodes"])
+
+
 def report_paths(report: dict[str, Any]) -> set[str]:
     """The files a report speaks of: its runbooks' sources and its assets' declarations."""
     paths = {r["path"] for r in report["runbooks"]}
