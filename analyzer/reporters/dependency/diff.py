@@ -247,7 +247,7 @@ def _dependencies_word(count: int) -> str:
 
 def _lines(diff: dict[str, Any], code: Any, path: Any) -> list[tuple[str, str, list[str]]]:
     """(title, marker, entries) per non-empty section, names passed through ``code`` and
-    places through ``path``."""
+    places and expressions (text as written) through ``path``."""
 
     def thing(kind: str, name: str) -> str:
         return f"{kind} {code(name)}"
@@ -266,7 +266,7 @@ def _lines(diff: dict[str, Any], code: Any, path: Any) -> list[tuple[str, str, l
         what = (
             f"child runbook started by {d['callee']}"
             if d["kind"] == "runbook"
-            else f"{d['kind']} named {code(d['expression'] or '?')}"
+            else f"{d['kind']} named by {path(d['expression'] or '?')}"
         )
         return f"{what} in {code(d['runbook'])} at {place(d)}"
 
