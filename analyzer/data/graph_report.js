@@ -42,6 +42,7 @@
     return text.endsWith(".0") ? text.slice(0, -2) : text;
   }
   function blockHeight(b) {
+    if (b.offsets && b.offsets.length) return b.offsets[b.offsets.length - 1] + G.row;
     if (b.label === null) return b.members.length * G.row;
     if (b.collapsed) return G.header;
     return G.header + b.members.length * G.row + G.blockPad;
@@ -55,7 +56,10 @@
       bottoms[b.column] += blockHeight(b) + G.blockGap;
       const x = data.columns[b.column].x;
       const top = y + (b.label === null ? 0 : G.header);
-      b.members.forEach((m, row) => positions.set(m, [x, b.collapsed ? y : top + row * G.row]));
+      b.members.forEach((m, row) => {
+        const offset = b.offsets ? b.offsets[row] : row * G.row;
+        positions.set(m, [x, b.collapsed ? y : top + offset]);
+      });
     });
     bottoms.forEach((v) => (height = Math.max(height, v)));
     return height + 10;

@@ -600,6 +600,7 @@ class _Page:
                     "label": b.label,
                     "members": b.members,
                     "collapsed": b.collapsed,
+                    "offsets": b.offsets,
                 }
                 for b in self.layout.blocks
             ],

@@ -60,9 +60,17 @@ class Block:
     members: list[str]
     collapsed: bool
     y: float = 0.0
+    #: Row offsets from the block's top (unlabelled blocks only: rows may leave gaps to sit
+    #: level with what they connect to); ``None``: one row after the other.
+    offsets: list[float] | None = None
 
     def height(self) -> float:
+        if self.offsets:
+            return self.offsets[-1] + ROW
         return block_height(self.label is not None, len(self.members), self.collapsed)
+
+    def offset(self, row: int) -> float:
+        return self.offsets[row] if self.offsets else row * ROW
 
 
 @dataclass
@@ -175,6 +183,8 @@ def layout(nodes: list[dict[str, Any]], edges: list[tuple[str, str, str]]) -> La
         x += widths[index] + COLUMN_GAP
     result = Layout(grouped, columns, blocks, block_of)
     stack(result)
+    for _sweep in range(2):
+        _settle(result, edges)
     return result
 
 
@@ -188,7 +198,7 @@ def stack(result: Layout) -> None:
         x = result.columns[block.column].x
         top = block.y + (HEADER if block.label is not None else 0)
         for row, member in enumerate(block.members):
-            y = block.y if block.collapsed else top + row * ROW
+            y = block.y if block.collapsed else top + block.offset(row)
             result.positions[member] = (x, y)
     last = result.columns[-1] if result.columns else Column(LEFT, 0, "")
     result.width = last.x + last.width + LEFT + 40
@@ -340,3 +350,47 @@ def _replace(blocks: list[Block], old: list[Block], new: list[Block]) -> None:
     slots = [blocks.index(b) for b in old]
     for slot, block in zip(slots, new, strict=True):
         blocks[slot] = block
+
+
+def _settle(result: Layout, edges: list[tuple[str, str, str]]) -> None:
+    """Move the rows of unlabelled (ungrouped runbook) blocks level with the mean height of
+    what they connect to, right to left, keeping their order and one row between rows: the
+    least-squares placement under those constraints (isotonic regression, solved by pooling
+    adjacent violators), so edges run as flat as they can without rows overlapping."""
+    neighbours: dict[str, list[str]] = {}
+    for source, target, _relation in edges:
+        if source != target and source in result.positions and target in result.positions:
+            neighbours.setdefault(source, []).append(target)
+            neighbours.setdefault(target, []).append(source)
+    for block in sorted((b for b in result.blocks if b.label is None), key=lambda b: -b.column):
+        desired: list[float] = []
+        inside = set(block.members)
+        for row, member in enumerate(block.members):
+            others = sorted(set(neighbours.get(member, ())) - inside)
+            ys = [result.positions[n][1] for n in others]
+            if ys:
+                desired.append(sum(ys) / len(ys) - block.y)
+            else:
+                desired.append(desired[-1] + ROW if desired else block.offset(row))
+        order = sorted(range(len(block.members)), key=lambda i: (desired[i], i))
+        block.members[:] = [block.members[i] for i in order]
+        wanted = [desired[i] - row * ROW for row, i in enumerate(order)]
+        block.offsets = [
+            round(max(z, 0.0), 1) + row * ROW for row, z in enumerate(_isotonic(wanted))
+        ]
+        stack(result)
+
+
+def _isotonic(values: list[float]) -> list[float]:
+    """The non-decreasing sequence closest to ``values`` in least squares."""
+    pools: list[list[float]] = []  # [mean, weight]
+    for value in values:
+        pools.append([value, 1.0])
+        while len(pools) > 1 and pools[-2][0] > pools[-1][0]:
+            mean, weight = pools.pop()
+            pools[-1][0] = (pools[-1][0] * pools[-1][1] + mean * weight) / (pools[-1][1] + weight)
+            pools[-1][1] += weight
+    out: list[float] = []
+    for mean, weight in pools:
+        out.extend([mean] * int(weight))
+    return out
