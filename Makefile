@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 RA     := $(VENV)/bin/runbook-analyzer
 DEMO_OUT := build/demo
 
-.PHONY: demo test lint format bench grammar sarif-tools system-tools clean
+.PHONY: demo test lint format bench grammar sarif-tools system-tools mermaid-tools clean
 
 # Installing prints one line. pip runs with -qq: errors still show, but not the notices
 # setuptools gives for every editable install of a package-dir layout (analyzer.rules
@@ -35,7 +35,7 @@ demo: $(VENV)/.installed
 	@echo
 	$(RA) check fixtures/demo --inventory fixtures/demo/infra --exit-zero
 
-test: $(VENV)/.installed-dev sarif-tools system-tools
+test: $(VENV)/.installed-dev sarif-tools system-tools mermaid-tools
 	$(VENV)/bin/ruff check analyzer rules tests
 	$(VENV)/bin/ruff format --check analyzer rules tests
 	$(PY) -m pytest
@@ -88,6 +88,23 @@ system-tools:
 		echo "installed $(SYSTEM_TOOLS) with apt-get"; \
 	else \
 		echo "system-tools: apt-get could not install $(SYSTEM_TOOLS) (offline?); the Graphviz and Chromium tests will skip"; \
+	fi
+
+# Mermaid itself and jsdom (the DOM its module needs), which tests/graph_exports parses our
+# Mermaid with, offline (tests/graph_exports/mermaid_check.mjs). jsdom 26: later releases
+# need a newer Node than Debian's. Without npm, or offline: one line, and those tests skip.
+MERMAID_TOOLS := $(TOOLS)/mermaid
+MERMAID_PACKAGES := mermaid@12.3.0 jsdom@26.1.0
+
+mermaid-tools:
+	@if [ -f $(MERMAID_TOOLS)/.installed ]; then :; \
+	elif ! command -v npm >/dev/null 2>&1; then \
+		echo "mermaid-tools: npm not found, the Mermaid syntax tests will skip"; \
+	elif mkdir -p $(MERMAID_TOOLS) && npm install --prefix $(MERMAID_TOOLS) --no-save --no-audit --no-fund \
+			--fetch-retries=1 --loglevel=error $(MERMAID_PACKAGES) >$(MERMAID_TOOLS)/npm.log 2>&1; then \
+		touch $(MERMAID_TOOLS)/.installed; echo "installed $(MERMAID_PACKAGES) into $(MERMAID_TOOLS)"; \
+	else \
+		echo "mermaid-tools: npm could not install $(MERMAID_PACKAGES) (offline?), see $(MERMAID_TOOLS)/npm.log; the Mermaid syntax tests will skip"; \
 	fi
 
 clean:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analyzer.graph.queries import node_index, node_key, report_graph, unused
+from analyzer.reporters.common import plural
 
 #: Node styles every emitter knows how to draw (shape and colour per style).
 STYLES = (
@@ -41,6 +42,9 @@ STYLES = (
     "dynamic",
     "group",
 )
+
+#: What one dependency of a group edge is called ("12 lookups", "1 call").
+_EDGE_WORDS = {"uses": "lookup", "calls": "call", "typed": "type"}
 
 #: How many expressions a placeholder lists before "+N more".
 _SHOWN_EXPRESSIONS = 3
@@ -270,13 +274,14 @@ def grouped(full: Diagram, limit: int) -> Diagram:
     for edge in full.edges:
         source = group_ids[group_of[edge.source]]
         target = group_ids[group_of[edge.target]]
-        counted[(source, target, edge.relation)].append(edge)
+        if source != target:  # inside one group: its tables tell, a loop would not
+            counted[(source, target, edge.relation)].append(edge)
     edges = [
         Edge(
             source,
             target,
             relation,
-            f"{len(inside)} {relation}",
+            plural(len(inside), _EDGE_WORDS.get(relation, relation)),
             dashed=all(e.dashed for e in inside),
             count=len(inside),
         )

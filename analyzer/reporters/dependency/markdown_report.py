@@ -211,7 +211,7 @@ def _summary(
     scanned = [n for n in runbook_nodes if graph.nodes[n].get("paths")]
     external = [n for n in runbook_nodes if by_id[n].external]
     missing = [n for n in runbook_nodes if by_id[n].missing]
-    rows.append(["runbooks", str(len(scanned)), str(len(missing)), ""])
+    rows.append(["runbooks", str(len(scanned)), str(len(missing)) if missing else "", ""])
     if external:
         rows.append(["runbooks only in the inventory", str(len(external)), "", ""])
     for kind in (*_KINDS, "connection_type", "module"):
@@ -273,7 +273,7 @@ def _runbook_table(
         assets, children = [], []
         targets = sorted(
             graph.successors(node),
-            key=lambda n: (graph.nodes[n].get("kind") or "", nice(n).lower(), n),
+            key=lambda n: (_kind(graph.nodes[n]), nice(n).lower(), n),
         )
         for target in targets:
             kind = graph.nodes[target].get("kind") or ""
