@@ -30,7 +30,9 @@ def asset_node(kind: str, name: str) -> str:
 def build_graph(workspace: Workspace) -> networkx.DiGraph:
     import networkx as nx
 
-    graph = nx.DiGraph()
+    # Plain dicts while collecting, one sorted DiGraph at the end: networkx's own
+    # bookkeeping per add is most of the cost at 10,000 runbooks.
+    graph: dict[str, dict[str, Any]] = {}
     runbook_ids: dict[str, str] = {}
     for file in workspace.files:
         if file.runbook is None:
@@ -38,34 +40,37 @@ def build_graph(workspace: Workspace) -> networkx.DiGraph:
         key = file.runbook.name.lower()
         node = runbook_ids.setdefault(key, runbook_node(file.runbook.name))
         if node in graph:
-            graph.nodes[node]["paths"].append(file.path)
+            graph[node]["paths"].append(file.path)
             continue
-        graph.add_node(
-            node,
-            type="runbook",
-            name=file.runbook.name,
-            kind=file.runbook.kind,
-            paths=[file.path],
-            missing=False,
-        )
+        graph[node] = {
+            "type": "runbook",
+            "name": file.runbook.name,
+            "kind": file.runbook.kind,
+            "paths": [file.path],
+            "missing": False,
+        }
 
     asset_ids: dict[tuple[str, str], str] = {}
     typed: set[tuple[str, str]] = set()
     if workspace.inventory is not None:
         _add_inventory(graph, workspace, runbook_ids, asset_ids, typed)
     uses: dict[tuple[str, str], dict[str, Any]] = {}
+    folded: dict[str, str] = {}  # a name repeats in many runbooks; fold it once
     for file, ref in workspace.references():
         name = ref.name.effective if ref.name else None
         if name is None or file.runbook is None:
             continue
-        akey = (ref.kind, fold(name))
-        anode = asset_ids.setdefault(akey, asset_node(ref.kind, name))
-        if anode not in graph:
-            graph.add_node(anode, type="asset", kind=ref.kind, name=name, declared=False)
-        source = runbook_ids[file.runbook.name.lower()]
-        edge = uses.setdefault(
-            (source, anode), {"relation": "uses", "operations": set(), "count": 0}
-        )
+        key = folded.get(name)
+        if key is None:
+            key = folded[name] = fold(name)
+        anode = asset_ids.get((ref.kind, key))
+        if anode is None:
+            anode = asset_ids[(ref.kind, key)] = asset_node(ref.kind, name)
+            graph[anode] = {"type": "asset", "kind": ref.kind, "name": name, "declared": False}
+        pair = (runbook_ids[file.runbook.name.lower()], anode)
+        edge = uses.get(pair)
+        if edge is None:
+            edge = uses[pair] = {"operations": set(), "count": 0}
         edge["operations"].add(ref.operation)
         edge["count"] += 1
 
@@ -89,30 +94,30 @@ def build_graph(workspace: Workspace) -> networkx.DiGraph:
                 missing = not resolved.created and not workspace.runbook_declared(
                     name, workspace.account_of(file)
                 )
-                graph.add_node(
-                    target, type="runbook", name=name, kind=None, paths=[], missing=missing
-                )
+                graph[target] = {
+                    "type": "runbook",
+                    "name": name,
+                    "kind": None,
+                    "paths": [],
+                    "missing": missing,
+                }
         edge = calls.setdefault((source, target), {"relation": "calls", "forms": set(), "count": 0})
         edge["forms"].add(resolved.call.form)
         edge["count"] += 1
 
-    for source, target in sorted(typed):
-        graph.add_edge(source, target, relation="typed")
-    for (source, target), data in sorted(uses.items()):
-        graph.add_edge(
-            source,
-            target,
-            relation="uses",
-            operations=sorted(data["operations"]),
-            count=data["count"],
-        )
-    for (source, target), data in sorted(calls.items()):
-        graph.add_edge(
-            source, target, relation="calls", forms=sorted(data["forms"]), count=data["count"]
-        )
+    # A pair is of one relation only (runbook → asset, runbook → runbook, connection → type).
+    edges: dict[tuple[str, str], dict[str, Any]] = {pair: {"relation": "typed"} for pair in typed}
+    for pair, data in uses.items():
+        edges[pair] = {
+            "relation": "uses",
+            "operations": sorted(data["operations"]),
+            "count": data["count"],
+        }
+    for pair, data in calls.items():
+        edges[pair] = {"relation": "calls", "forms": sorted(data["forms"]), "count": data["count"]}
     ordered = nx.DiGraph()
-    ordered.add_nodes_from(sorted(graph.nodes(data=True)))
-    ordered.add_edges_from(sorted(graph.edges(data=True), key=lambda e: (e[0], e[1])))
+    ordered.add_nodes_from((node, graph[node]) for node in sorted(graph))
+    ordered.add_edges_from((s, t, edges[s, t]) for s, t in sorted(edges))
     return ordered
 
 
@@ -130,7 +135,7 @@ _INVENTORY_NODES = {
 
 
 def _add_inventory(
-    graph: networkx.DiGraph,
+    graph: dict[str, dict[str, Any]],
     workspace: Workspace,
     runbook_ids: dict[str, str],
     asset_ids: dict[tuple[str, str], str],
@@ -155,19 +160,18 @@ def _add_inventory(
         if prefix == "runbook":
             node = runbook_ids.setdefault(asset.name.lower(), runbook_node(asset.name))
             if node in graph:
-                graph.nodes[node]["declared"] = True
-                graph.nodes[node]["declared_in"] = locations
+                graph[node]["declared"] = True
+                graph[node]["declared_in"] = locations
             else:
-                graph.add_node(
-                    node,
-                    type="runbook",
-                    name=asset.name,
-                    kind=asset.declarations[0].runbook_type,
-                    paths=[],
-                    missing=False,
-                    declared=True,
-                    declared_in=locations,
-                )
+                graph[node] = {
+                    "type": "runbook",
+                    "name": asset.name,
+                    "kind": asset.declarations[0].runbook_type,
+                    "paths": [],
+                    "missing": False,
+                    "declared": True,
+                    "declared_in": locations,
+                }
             continue
         if asset.kind == "connection_type" and not locations:
             continue  # built-in types appear only when a connection uses them
@@ -184,19 +188,18 @@ def _add_inventory(
         }
         if asset.kind == "connection":
             attributes["connection_type"] = asset.connection_type
-        graph.add_node(node, **attributes)
+        graph.setdefault(node, {}).update(attributes)
         if asset.kind == "connection" and asset.connection_type:
             type_key = ("connection_type", fold(asset.connection_type))
             type_node = asset_ids.setdefault(
                 type_key, asset_node("connection_type", asset.connection_type)
             )
             if type_node not in graph:
-                graph.add_node(
-                    type_node,
-                    type="connection_type",
-                    kind="connection_type",
-                    name=asset.connection_type,
-                    declared=inventory.connection_type(asset.connection_type) is not None,
-                    declared_in=[],
-                )
+                graph[type_node] = {
+                    "type": "connection_type",
+                    "kind": "connection_type",
+                    "name": asset.connection_type,
+                    "declared": inventory.connection_type(asset.connection_type) is not None,
+                    "declared_in": [],
+                }
             typed.add((node, type_node))

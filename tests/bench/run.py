@@ -176,6 +176,9 @@ def measure(corpus: Corpus, tree: Path, work: Path) -> int:
     from tests.bench.graphical import report
 
     print(report())
+    from tests.bench.graph import report as graph_report
+
+    print(f"\n{graph_report()}")
     return 0
 
 
