@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from analyzer.reporters.dependency import markdown_report
-from analyzer.reporters.dependency.markdown_report import DIAGRAM_LIMIT, cell
+from analyzer.reporters.dependency.markdown_report import DIAGRAM_LIMIT, FINDINGS_SHOWN, cell
 from tests.graph_exports.helpers import (
     AWKWARD,
     awkward_report,
@@ -123,6 +123,19 @@ def test_findings_are_listed_when_present() -> None:
     ) in findings
     assert "(activity Get Run As Connection) | name is \\`$x\\` \\| not a literal |" in findings
     assert "· 2 findings**" in text
+    # Worst first, whatever order the CLI gave them in.
+    assert findings.index("| RB102 |") < findings.index("| RB101 |")
+    report["findings"] = report["findings"][::-1]
+    assert _section(markdown_report.render(report), "### Findings (2)") == findings
+
+
+def test_many_findings_are_cut_short() -> None:
+    report = workspace_report()
+    finding = {"code": "RB101", "severity": "warning", "message": "m", "path": "p", "line": 1}
+    report["findings"] = [dict(finding, line=n) for n in range(1, FINDINGS_SHOWN + 8)]
+    findings = _section(markdown_report.render(report), f"### Findings ({FINDINGS_SHOWN + 7})")
+    assert findings.count("| RB101 |") == FINDINGS_SHOWN
+    assert "… and 7 more: `runbook-analyzer check` lists them all." in findings
 
 
 def test_small_diagrams_show_every_node() -> None:

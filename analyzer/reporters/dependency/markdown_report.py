@@ -20,12 +20,15 @@ from collections import defaultdict
 from typing import Any
 
 from analyzer.graph.queries import cycles, node_index, node_key, report_graph, unused
+from analyzer.model.diagnostic import SEVERITY_RANK
 from analyzer.reporters.common import neutralise, plural
 from analyzer.reporters.dependency import diagram as drawing
 from analyzer.reporters.dependency.mermaid_report import render_diagram
 
 #: Past this many nodes the diagram is grouped by folder and kind.
 DIAGRAM_LIMIT = 60
+#: The findings table lists at most this many (worst first).
+FINDINGS_SHOWN = 50
 
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>|~#!])")
 _KINDS = ("connection", "credential", "variable", "certificate")
@@ -321,6 +324,9 @@ def _asset_table(
 
 
 def _findings(findings: list[dict[str, Any]]) -> list[str]:
+    """The findings, worst first (the order a reviewer reads them in), at most
+    :data:`FINDINGS_SHOWN` rows: the list is a summary, ``check`` prints them all."""
+    ordered = sorted(findings, key=lambda f: -SEVERITY_RANK.get(f.get("severity") or "", 0))
     rows = [
         [
             cell(f.get("code")),
@@ -328,11 +334,15 @@ def _findings(findings: list[dict[str, Any]]) -> list[str]:
             _where(f.get("path"), f.get("line"), f.get("activity")),
             cell(f.get("message")),
         ]
-        for f in findings
+        for f in ordered[:FINDINGS_SHOWN]
     ]
-    return [
+    lines = [
         f"### Findings ({len(findings)})",
         "",
         *_table(["rule", "severity", "where", "message"], rows),
         "",
     ]
+    if len(findings) > FINDINGS_SHOWN:
+        rest = len(findings) - FINDINGS_SHOWN
+        lines += [f"… and {rest} more: `runbook-analyzer check` lists them all.", ""]
+    return lines
