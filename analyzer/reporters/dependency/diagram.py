@@ -3,9 +3,10 @@ Markdown report's diagram, so the formats agree on every node, edge, mark and da
 
 A :class:`Diagram` is the report's graph plus what the graph alone cannot show:
 
-* **missing** runbooks (the graph's ``missing``) and assets (an ``missing`` attribute when
-  the graph has one; otherwise undeclared while the report shows an inventory, i.e. some
-  node is declared: without an inventory nothing can be called missing);
+* **missing** runbooks (the graph's ``missing``) and assets (a ``missing`` attribute when
+  the graph has one; otherwise undeclared while the report was checked against an
+  inventory, :func:`analyzer.graph.queries.inventory_checked`: without one nothing can be
+  called missing);
 * **unused** assets (:func:`analyzer.graph.queries.unused`);
 * **dashed** edges: a lookup or child call whose name is not a literal. When the analyzer
   proved the name (a constant, a parameter default) the edge goes to the asset it names,
@@ -26,7 +27,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from analyzer.graph.queries import node_index, node_key, report_graph, unused
+from analyzer.graph.queries import (
+    inventory_checked,
+    node_index,
+    node_key,
+    report_graph,
+    unused,
+)
 from analyzer.reporters.common import plural
 
 #: Node styles every emitter knows how to draw (shape and colour per style).
@@ -115,7 +122,7 @@ def diagram(report: dict[str, Any]) -> Diagram:
     """The drawing of ``report`` (DESIGN §4, or a query's subgraph of it)."""
     graph = report_graph(report)
     index = node_index(graph)
-    inventory_given = any(data.get("declared") for _node, data in graph.nodes(data=True))
+    inventory_given = inventory_checked(report)
     unused_nodes = set(unused(graph))
     folders = _folders(report)
 

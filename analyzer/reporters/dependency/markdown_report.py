@@ -19,7 +19,14 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from analyzer.graph.queries import cycles, node_index, node_key, report_graph, unused
+from analyzer.graph.queries import (
+    cycles,
+    inventory_checked,
+    node_index,
+    node_key,
+    report_graph,
+    unused,
+)
 from analyzer.model.diagnostic import SEVERITY_RANK
 from analyzer.reporters.common import neutralise, plural
 from analyzer.reporters.dependency import diagram as drawing
@@ -193,7 +200,7 @@ def render(report: dict[str, Any]) -> str:
         lines += _findings(findings)
 
     lines += _runbook_table(graph, runbook_nodes, by_id, index, report, nice)
-    lines += _asset_table(graph, asset_nodes, by_id, users, nice)
+    lines += _asset_table(graph, asset_nodes, by_id, users, nice, inventory_checked(report))
 
     shown = drawing.grouped(full, DIAGRAM_LIMIT)
     lines += ["## Diagram", ""]
@@ -301,7 +308,7 @@ def _runbook_table(
 
 
 def _asset_table(
-    graph: Any, asset_nodes: list[str], by_id: dict, users: dict, nice: Any
+    graph: Any, asset_nodes: list[str], by_id: dict, users: dict, nice: Any, checked: bool
 ) -> list[str]:
     rows = []
     for node in asset_nodes:
@@ -309,7 +316,8 @@ def _asset_table(
         state = "missing" if by_id[node].missing else "unused" if by_id[node].unused else ""
         declared = ", ".join(_where(p["path"], p["line"]) for p in data.get("declared_in", []))
         if not declared:
-            declared = "yes" if data.get("declared") else "no"
+            # Built-in types are declared nowhere; without an inventory nothing is known.
+            declared = "yes" if data.get("declared") else "no" if checked else "—"
         rows.append(
             [
                 cell(_kind(data)),
