@@ -225,11 +225,17 @@
         });
         item.appendChild(button);
         const info = data.nodes[id];
-        item.appendChild(element("span", " " + (info.kind || "not found") + (info.flags.length ? " · " + info.flags.join(", ") : ""), "note"));
+        const flags = shownFlags(info);
+        item.appendChild(element("span", " " + (info.kind || "not found") + (flags.length ? " · " + flags.join(", ") : ""), "note"));
         list.appendChild(item);
       });
     section.appendChild(list);
     return section;
+  }
+  function shownFlags(info) {
+    const flags = info.flags.filter((f) => !f.startsWith("has-"));
+    if (info.findings) flags.push(plural(info.findings, "finding"));
+    return flags;
   }
   function showDetails(target) {
     while (details.firstChild) details.removeChild(details.firstChild);
@@ -247,7 +253,7 @@
     }
     const info = data.nodes[target];
     details.appendChild(element("h2", info.name));
-    details.appendChild(element("p", [info.type === "runbook" ? "runbook" : "", info.kind || "not found", ...info.flags].filter(Boolean).join(" · "), "note"));
+    details.appendChild(element("p", [info.type === "runbook" ? "runbook" : "", info.kind || "not found", ...info.flags.filter((f) => !f.startsWith("has-"))].filter(Boolean).join(" · "), "note"));
     info.paths.forEach((p) => details.appendChild(element("p", p, "path")));
     info.declared_in.forEach((d) => details.appendChild(element("p", "declared in " + d.path + (d.line ? ":" + d.line : ""), "path")));
     if (info.connection_type) details.appendChild(element("p", "type " + info.connection_type));
@@ -352,12 +358,21 @@
     });
   });
 
+  // `#node=NODE-ID` (URI-encoded) opens the page with that node selected: a link to it.
+  if (location.hash.startsWith("#node=")) {
+    const id = decodeURIComponent(location.hash.slice("#node=".length));
+    if (nodeEls.has(id)) {
+      reveal(id);
+      select(id);
+    }
+  }
+
   // ---------------------------------------------------------------- self-test
   // `#selftest&filter=TEXT&click=NODE-ID` (both URI-encoded): the headless-browser test
   // loads the page with this fragment and reads the results from the DOM afterwards.
   if (location.hash.startsWith("#selftest")) {
     const params = new URLSearchParams(location.hash.slice(1).replace(/^selftest&?/, ""));
-    const result = {};
+    const result = { readyMs: Math.round(performance.now()) }; // navigation start → script ready
     const attrs = (selector, name) => [...svg.querySelectorAll(selector)].map((el) => el.getAttribute(name));
     result.nodes = attrs("g.node", "data-id");
     result.visibleNodes = attrs("g.node:not(.hidden)", "data-id");

@@ -387,21 +387,34 @@ class _Page:
         classes.extend(self._flags(node))
         if block.collapsed:
             classes.append("hidden")
-        label = _fit(node["name"], column.width - 16)
+        found = self.findings_of.get(node["id"], [])
+        badge = ""
+        if found:
+            present = {f.get("severity") for f in found}
+            severity = next((s for s in _SEVERITIES if s in present), "info")
+            cx = _num(column.width - 11)
+            badge = (
+                f'<g class="badge sev-{_token(severity)}"><circle cx="{cx}" cy="10" r="7.5"/>'
+                f'<text x="{cx}" y="13.5">{len(found) if len(found) < 100 else "99+"}</text></g>'
+            )
+        label = _fit(node["name"], column.width - (36 if found else 16))
         return (
             f'<g class="{" ".join(classes)}" data-id="{_esc(node["id"])}" '
             f'transform="translate({_num(x)},{_num(y)})" tabindex="-1">'
             f"<title>{_esc(self._tooltip(node))}</title>"
             f'<rect width="{_num(column.width)}" height="{geometry.NODE_HEIGHT}" rx="5"/>'
             f'<rect class="stripe" width="4" height="{geometry.NODE_HEIGHT}" rx="2"/>'
-            f'<text x="10" y="14">{_esc(label)}</text></g>'
+            f'<text x="10" y="14">{_esc(label)}</text>{badge}</g>'
         )
 
     def _tooltip(self, node: dict[str, Any]) -> str:
         kind = node.get("kind") or "not found"
         parts = [node["name"], kind]
         parts.extend(node.get("paths") or [])
-        parts.extend(self._flags(node))
+        parts.extend(f for f in self._flags(node) if not f.startswith("has-"))
+        found = self.findings_of.get(node["id"], [])
+        if found:
+            parts.append(plural(len(found), "finding"))
         return " · ".join(parts)
 
     # --------------------------------------------------------------- tables

@@ -26,7 +26,7 @@ NODE_HEIGHT = 20
 HEADER = 26
 BLOCK_GAP = 14
 BLOCK_PAD = 8
-COLUMN_GAP = 84
+COLUMN_GAP = 76
 TOP = 44
 LEFT = 16
 CHAR_WIDTH = 6.6
@@ -100,7 +100,8 @@ def block_height(labelled: bool, members: int, collapsed: bool) -> float:
 
 
 def node_label_width(name: str) -> float:
-    return len(name) * CHAR_WIDTH + 34
+    """Room for the name, the kind stripe and a findings badge."""
+    return len(name) * CHAR_WIDTH + 42
 
 
 def layout(nodes: list[dict[str, Any]], edges: list[tuple[str, str, str]]) -> Layout:
@@ -173,7 +174,7 @@ def layout(nodes: list[dict[str, Any]], edges: list[tuple[str, str, str]]) -> La
     for block in blocks:
         names = [by_id[m]["name"] for m in block.members]
         if block.label is not None:
-            names.append(block.label + " (0000)")
+            names.append(f"{block.label} ({len(block.members)})")
         for name in names:
             widths[block.column] = max(widths[block.column], min(MAX_WIDTH, node_label_width(name)))
     columns = []
@@ -201,7 +202,7 @@ def stack(result: Layout) -> None:
             y = block.y if block.collapsed else top + block.offset(row)
             result.positions[member] = (x, y)
     last = result.columns[-1] if result.columns else Column(LEFT, 0, "")
-    result.width = last.x + last.width + LEFT + 40
+    result.width = last.x + last.width + LEFT + 12
     result.height = max(bottoms, default=float(TOP)) + 10
 
 
