@@ -144,7 +144,23 @@ def test_query_in_every_format(query: str, output_format: str, report: dict) -> 
     assert out == renderer(output_format)(cut)
     if output_format in ("html", "markdown"):
         assert cut["findings"], "the fixture has findings on every query's files"
-        assert all(f["path"] in queries.report_paths(cut) for f in cut["findings"])
+        sources = {r["path"] for r in cut["runbooks"]}
+        declarations = {
+            (place["path"], place["line"])
+            for node in cut["graph"]["nodes"]
+            for place in node.get("declared_in", ())
+        }
+        for finding in cut["findings"]:
+            assert finding["path"] in sources or (finding["path"], finding["line"]) in declarations
+
+
+def test_unused_query_keeps_the_findings_on_those_declarations(report: dict) -> None:
+    document = {**report["document"], "findings": report["findings"]}
+    cut = queries.subgraph(document, QUERIES["unused"][1])
+    assert [(f["code"], f["path"].rsplit("/", 1)[-1], f["line"]) for f in cut["findings"]] == [
+        ("RB203", "automation-inventory.json", 32),
+        ("RB203", "automation-inventory.json", 36),
+    ]
 
 
 @pytest.mark.parametrize("output_format", AVAILABLE)

@@ -194,15 +194,18 @@ def inventory_checked(report: dict[str, Any]) -> bool:
     return any(node.get("declared") for node in report["graph"]["nodes"])
 
 
-def report_paths(report: dict[str, Any]) -> set[str]:
-    """The files a report speaks of: its runbooks' sources and its assets' declarations."""
-    paths = {r["path"] for r in report["runbooks"]}
-    for node in report["graph"]["nodes"]:
-        paths.update(place["path"] for place in node.get("declared_in", ()))
-    return paths
-
-
 def findings_in(findings: list[dict[str, Any]], report: dict[str, Any]) -> list[dict[str, Any]]:
-    """The findings (``json_report.diagnostic_dict``) on files ``report`` speaks of."""
-    paths = report_paths(report)
-    return [f for f in findings if f.get("path") in paths]
+    """The findings (``json_report.diagnostic_dict``) about what ``report`` holds: those in
+    its runbooks' files, and those at the declarations of its assets (an inventory file
+    declares many assets; a query keeps only the findings on the ones it kept)."""
+    sources = {r["path"] for r in report["runbooks"]}
+    declarations = {
+        (place["path"], place["line"])
+        for node in report["graph"]["nodes"]
+        for place in node.get("declared_in", ())
+    }
+    return [
+        f
+        for f in findings
+        if f.get("path") in sources or (f.get("path"), f.get("line")) in declarations
+    ]
