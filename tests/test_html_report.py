@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import time
@@ -143,6 +144,7 @@ def test_edges_keep_their_kind(workspace_report: dict[str, Any]) -> None:
     assert "dyn" in drawn[("runbook/tag_audit", "variable/Audit Environment")]
     assert ("runbook/Cycle Alpha", "runbook/Cycle Béta") in drawn
     assert "cyc" in drawn[("runbook/Cycle Alpha", "runbook/Cycle Béta")]
+    _inside(page)
 
 
 def test_layered_by_call_depth(workspace_report: dict[str, Any]) -> None:
@@ -341,6 +343,15 @@ def synthetic_report(runbooks: int = 500, assets: int = 300, folders: int = 20) 
     }
 
 
+def _inside(page: _Page) -> None:
+    """Every edge stays inside the drawing (arcs within a column bend left of it)."""
+    width = float(page.data()["geometry"]["width"])
+    for edge in page.edges:
+        numbers = [float(n) for n in re.findall(r"-?[0-9.]+", edge["d"])]
+        xs = numbers[0::2]
+        assert all(0 <= x <= width for x in xs), (edge["data-s"], edge["data-t"], edge["d"])
+
+
 def test_large_account_is_grouped_and_small() -> None:
     report = synthetic_report()
     started = time.perf_counter()
@@ -365,6 +376,7 @@ def test_large_account_is_grouped_and_small() -> None:
     # no hairball: edges between groups, not between 800 nodes (2,100 edges in the graph)
     assert len(page.edges) <= 20 * 10 + 20 * 20
     assert all(e["data-s"].startswith("block:") for e in page.edges)
+    _inside(page)
 
 
 def test_grouping_threshold() -> None:

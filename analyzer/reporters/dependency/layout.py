@@ -1,10 +1,11 @@
 """Where the HTML report draws each node: columns of blocks of rows, computed once here.
 
-The layout is layered: runbooks nobody calls on the left, their children one column to
-the right per call depth (a call cycle shares one column), then the assets grouped by
-kind, then connection types and modules. Rows inside a column follow the barycentre of
-their neighbours in the columns before (a few fixed sweeps, ties broken by name), which
-keeps edges short without any random seed: the same report gives the same picture.
+The layout is layered: top-level runbooks (nobody calls them, or only the other members
+of their cycle) on the left, their children one column to the right per call depth (a
+call cycle shares one column), then the assets grouped by kind, then connection types and
+modules. Rows follow the barycentre of their neighbours (three fixed sweeps, ties broken
+by name), and runbook rows then move level with what they connect to (:func:`_settle`):
+short, flat edges without any random seed, so the same report gives the same picture.
 
 Past :data:`FULL_LIMIT` nodes a picture of every node is a hairball, so the unit of the
 layout becomes the *block*: runbooks grouped by folder and assets by kind, each cut into
@@ -29,6 +30,7 @@ BLOCK_PAD = 8
 COLUMN_GAP = 76
 TOP = 44
 LEFT = 16
+ARC_ROOM = 70
 CHAR_WIDTH = 6.6
 MIN_WIDTH = 120
 MAX_WIDTH = 250
@@ -178,7 +180,10 @@ def layout(nodes: list[dict[str, Any]], edges: list[tuple[str, str, str]]) -> La
         for name in names:
             widths[block.column] = max(widths[block.column], min(MAX_WIDTH, node_label_width(name)))
     columns = []
-    x = float(LEFT)
+    # Calls within one column are arcs on its left: the first column then needs the room.
+    first = {unit for unit, d in depth.items() if d == 0}
+    arcs = any(a in first and b in first for a, b in units.edges)
+    x = float(LEFT + (ARC_ROOM if arcs else 0))
     for index in range(count):
         columns.append(Column(x, widths[index], _column_title(index, layers, asset_column)))
         x += widths[index] + COLUMN_GAP
@@ -281,7 +286,7 @@ def _column_title(index: int, layers: int, asset_column: int) -> str:
     if index < asset_column:
         if layers == 1:
             return "runbooks"
-        return "runbooks nobody calls" if index == 0 else f"called, depth {index}"
+        return "top-level runbooks" if index == 0 else f"called, depth {index}"
     if index == asset_column:
         return "assets"
     return "types and modules"
