@@ -318,3 +318,58 @@ def test_diff_missing_old_report(tmp_path: Path) -> None:
         f"runbook-analyzer: error: --diff {tmp_path / 'absent.json'}: "
         "cannot read it: No such file or directory\n"
     )
+
+
+def test_text_without_inventory_marks_no_asset_missing() -> None:
+    code, out, err = invoke_streams(["graph", WORKSPACE, "--format", "text"], ROOT)
+    assert (code, err) == (0, "")
+    first = out.splitlines()[0]
+    assert first.endswith("(no inventory: assets are not checked for existence)")
+    assert '├── connection "Teams Webhook"\n' in out  # not declared, but nothing to check
+    assert '→ "Retired-Job" (job)  [missing]' in out  # a child nobody has is still missing
+    assert "\nunused (" not in out  # nothing is declared, so nothing is unused
+
+
+def test_text_places_a_graphical_lookup_by_activity() -> None:
+    from analyzer.reporters.dependency.text_report import render
+
+    node = {"id": "runbook/G", "type": "runbook", "name": "G", "kind": "graphical"}
+    reference = {
+        "path": "G.graphrunbook",
+        "runbook": "G",
+        "kind": "variable",
+        "operation": "get",
+        "callee": "Get-AutomationVariable",
+        "name": None,
+        "dynamic": True,
+        "expression": "$Name",
+        "resolved": None,
+        "line": None,
+        "column": None,
+        "end_line": None,
+        "end_column": None,
+        "activity": "Read setting",
+    }
+    report = {
+        "version": 1,
+        "runbooks": [{"name": "G", "path": "G.graphrunbook", "kind": "graphical"}],
+        "assets": [],
+        "references": [reference],
+        "calls": [],
+        "graph": {
+            "directed": True,
+            "multigraph": False,
+            "graph": {},
+            "nodes": [{**node, "paths": ["G.graphrunbook"], "missing": False}],
+            "edges": [],
+        },
+    }
+    assert render(report) == (
+        "1 runbook, 0 assets, 0 dependencies\n"
+        "\n"
+        "G  (graphical, G.graphrunbook)\n"
+        '└── variable $Name  [dynamic]  activity "Read setting"\n'
+        "\n"
+        "dynamic (1):\n"
+        '  variable $Name in G  G.graphrunbook (activity "Read setting")\n'
+    )
