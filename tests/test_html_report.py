@@ -296,6 +296,31 @@ def test_same_report_same_bytes(workspace_report: dict[str, Any]) -> None:
     assert render(shuffled) == first
 
 
+def test_same_bytes_whatever_the_hash_seed(
+    workspace_report: dict[str, Any], tmp_path: Path
+) -> None:
+    """Sets and dicts iterate differently under another PYTHONHASHSEED; the page must not."""
+    import sys
+
+    saved = tmp_path / "report.json"
+    saved.write_text(json.dumps(workspace_report), encoding="utf-8")
+    script = (
+        "import json, sys; from analyzer.reporters.dependency.html_report import render; "
+        "sys.stdout.write(render(json.load(open(sys.argv[1], encoding='utf-8'))))"
+    )
+    pages = set()
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(saved)],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONIOENCODING": "utf-8"},
+            cwd=ROOT,
+        )
+        pages.add(done.stdout)
+    assert pages == {render(workspace_report).encode("utf-8")}
+
+
 # ------------------------------------------------------------------ scale
 def synthetic_report(runbooks: int = 500, assets: int = 300, folders: int = 20) -> dict[str, Any]:
     """A big account: runbooks in team folders, each using four assets; every fifth calls

@@ -20,7 +20,7 @@ import posixpath
 from importlib import resources
 from typing import Any
 
-from analyzer.graph.queries import cycles, report_graph, unused
+from analyzer.graph.queries import cycles, node_index, node_key, report_graph, unused
 from analyzer.reporters.common import neutralise, plural
 from analyzer.reporters.dependency import layout as geometry
 from analyzer.reporters.dependency.layout import Layout
@@ -78,10 +78,10 @@ class _Page:
         graph = report_graph(report)
         self.nodes: list[dict[str, Any]] = sorted(report["graph"]["nodes"], key=lambda n: n["id"])
         self.by_id = {node["id"]: node for node in self.nodes}
-        self.lower_id = {node_id.lower(): node_id for node_id in self.by_id}
+        self.index = node_index(graph)
         self.cycles = cycles(graph)
         self.unused = set(unused(graph))
-        in_cycle = {node for cycle in self.cycles for node in cycle}
+        cycle_of = {node: number for number, cycle in enumerate(self.cycles) for node in cycle}
         dashed = self._dynamic_edges()
         self.edges: list[dict[str, Any]] = []
         for edge in sorted(report["graph"]["edges"], key=lambda e: (e["source"], e["target"])):
@@ -92,21 +92,22 @@ class _Page:
                     "t": target,
                     "r": relation,
                     "dyn": (source, target) in dashed,
-                    "cyc": relation == "calls" and source in in_cycle and target in in_cycle,
+                    "cyc": relation == "calls"
+                    and source in cycle_of
+                    and cycle_of.get(target) == cycle_of[source],
                 }
             )
         self.layout: Layout = geometry.layout(
             self.nodes, [(e["s"], e["t"], e["r"]) for e in self.edges]
         )
-        self.in_cycle = in_cycle
+        self.in_cycle = set(cycle_of)
+        self.blocks = {block.id: block for block in self.layout.blocks}
         self.findings_of = self._findings_by_node()
 
     # ------------------------------------------------------------- digesting
     def _node_id(self, kind: str, name: str | None) -> str | None:
-        if name is None:
-            return None
-        prefix = "runbook" if kind == "runbook" else kind
-        return self.lower_id.get(f"{prefix}/{name}".lower())
+        """The node a report row names, found as the graph finds it (folded names)."""
+        return None if name is None else self.index.get(node_key(kind, name))
 
     def _dynamic_edges(self) -> set[tuple[str, str]]:
         """Edges that exist only through a dynamic name proven constant: drawn dashed."""
@@ -280,7 +281,7 @@ class _Page:
         return f"block:{block.id}" if block.collapsed else node
 
     def _block(self, block_id: str) -> geometry.Block:
-        return next(b for b in self.layout.blocks if b.id == block_id)
+        return self.blocks[block_id]
 
     def _anchor(self, rep: str) -> tuple[float, float, float, int]:
         """Left x, centre y, width and column of what an edge attaches to."""
