@@ -484,6 +484,13 @@ def test_in_chromium(workspace_report: dict[str, Any], tmp_path: Path) -> None:
     assert [n.lower() for n in result["sortedDescending"]] == sorted(
         (n.lower() for n in names), reverse=True
     )
+    # a #node= link opens the page with that node selected
+    from urllib.parse import quote
+
+    linked = _Page(
+        _browse(page, "#node=" + quote("runbook/Cycle Béta", safe=""), tmp_path, "--dump-dom")
+    )
+    assert [n for n, c in linked.nodes.items() if "sel" in c.split()] == ["runbook/Cycle Béta"]
     shot = tmp_path / "graph.png"
     _browse(page, "", tmp_path, f"--screenshot={shot}", "--window-size=1400,1000")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
