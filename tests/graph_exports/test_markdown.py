@@ -158,3 +158,18 @@ def test_large_diagrams_are_grouped(tmp_path) -> None:
     assert 'n3 -->|"12 lookups"| n1' in block
     assert "T0-Job05" not in block  # the tables keep the names, the diagram does not
     assert "| T0-Job05 |" in text
+
+
+def test_long_tables_are_folded_and_cut() -> None:
+    from analyzer.reporters.dependency.markdown_report import FOLD_ROWS, TABLE_ROWS, _table
+
+    rows = [[str(n)] for n in range(TABLE_ROWS + 4)]
+    lines = _table(["n"], rows, what="runbooks")
+    assert lines[0] == f"<details><summary>{TABLE_ROWS + 4} runbooks</summary>"
+    assert lines[-1] == "</details>"
+    assert sum(1 for line in lines if line.startswith("| ")) == TABLE_ROWS + 2
+    assert (
+        "… and 4 more runbooks: `graph --format json` or `--format html` lists them all." in lines
+    )
+    short = _table(["n"], rows[:FOLD_ROWS], what="runbooks")
+    assert short[0] == "| n |" and len(short) == FOLD_ROWS + 2

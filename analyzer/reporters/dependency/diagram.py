@@ -25,7 +25,7 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzer.graph.queries import (
     inventory_checked,
@@ -35,6 +35,9 @@ from analyzer.graph.queries import (
     unused,
 )
 from analyzer.reporters.common import plural
+
+if TYPE_CHECKING:
+    import networkx
 
 #: Node styles every emitter knows how to draw (shape and colour per style).
 STYLES = (
@@ -106,21 +109,27 @@ def _asset_missing(data: dict[str, Any], inventory_given: bool) -> bool:
 
 def _folders(report: dict[str, Any]) -> dict[str, str]:
     """Runbook node id → its folder below the folder every scanned runbook shares."""
-    paths = {
-        node["id"]: node["paths"][0]
+    dirs = {
+        node["id"]: posixpath.dirname(node["paths"][0])
         for node in report["graph"]["nodes"]
         if node.get("type") == "runbook" and node.get("paths")
     }
-    dirs = {node: posixpath.dirname(path) for node, path in paths.items()}
-    common = posixpath.commonpath(list(dirs.values())) if dirs else ""
-    if len(set(dirs.values())) == 1:
+    distinct = set(dirs.values())
+    if not distinct:
+        return {}
+    common = posixpath.commonpath(list(distinct))
+    if len(distinct) == 1:
         common = posixpath.dirname(common)  # one folder: name it, not "."
-    return {node: posixpath.relpath(d, common) if common else d or "." for node, d in dirs.items()}
+    cut = len(common) + 1 if common else 0
+    below = {d: d[cut:] if d.startswith(common) and d != common else d or "." for d in distinct}
+    return {node: below[d] for node, d in dirs.items()}
 
 
-def diagram(report: dict[str, Any]) -> Diagram:
-    """The drawing of ``report`` (DESIGN §4, or a query's subgraph of it)."""
-    graph = report_graph(report)
+def diagram(report: dict[str, Any], graph: networkx.DiGraph | None = None) -> Diagram:
+    """The drawing of ``report`` (DESIGN §4, or a query's subgraph of it); ``graph`` is
+    its :func:`report_graph` when the caller has it already."""
+    if graph is None:
+        graph = report_graph(report)
     index = node_index(graph)
     inventory_given = inventory_checked(report)
     unused_nodes = set(unused(graph))

@@ -15,6 +15,7 @@ HTML), and line breaks.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from typing import Any
@@ -36,17 +37,24 @@ from analyzer.reporters.dependency.mermaid_report import render_diagram
 DIAGRAM_LIMIT = 60
 #: The findings table lists at most this many (worst first).
 FINDINGS_SHOWN = 50
+#: Longer tables are folded (``<details>``), and cut after TABLE_ROWS rows, so the report
+#: stays something a pull-request comment or job summary can hold.
+FOLD_ROWS = 30
+TABLE_ROWS = 300
 
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>|~#!])")
 _KINDS = ("connection", "credential", "variable", "certificate")
 
 
+@functools.lru_cache(maxsize=65536)
+def _escaped(text: str) -> str:
+    text = " ".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return _MARKDOWN.sub(r"\\\1", text.replace("&", "&amp;"))
+
+
 def cell(text: str | None) -> str:
     """Any text as it reads, inside a GitHub Markdown table cell (or a list item)."""
-    if text is None:
-        return ""
-    text = " ".join(str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return _MARKDOWN.sub(r"\\\1", text.replace("&", "&amp;"))
+    return "" if text is None else _escaped(str(text))
 
 
 def code(text: str | None) -> str:
@@ -76,18 +84,29 @@ def _list(names: list[str], limit: int = 12) -> str:
     return shown
 
 
-def _table(header: list[str], rows: list[list[str]], align: str = "") -> list[str]:
+def _table(header: list[str], rows: list[list[str]], align: str = "", what: str = "") -> list[str]:
+    """A table; one of more than :data:`FOLD_ROWS` rows folded in ``<details>`` (titled
+    with the count of ``what``), cut after :data:`TABLE_ROWS` rows with a line saying so."""
     align = align or "l" * len(header)
     rule = ["---:" if a == "r" else "---" for a in align]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"]
-    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    lines.extend("| " + " | ".join(row) + " |" for row in rows[:TABLE_ROWS])
+    if len(rows) > TABLE_ROWS:
+        lines += [
+            "",
+            f"… and {len(rows) - TABLE_ROWS} more {what}: "
+            "`graph --format json` or `--format html` lists them all.",
+        ]
+    if what and len(rows) > FOLD_ROWS:
+        lines = [f"<details><summary>{len(rows)} {what}</summary>", "", *lines, "", "</details>"]
     return lines
 
 
 def render(report: dict[str, Any]) -> str:
     graph = report_graph(report)
+    attrs = dict(graph.nodes(data=True))  # one dict: networkx views are slow per item
     index = node_index(graph)
-    full = drawing.diagram(report)
+    full = drawing.diagram(report, graph)
     by_id = {node.id: node for node in full.nodes}
     names = {node: data["name"] for node, data in graph.nodes(data=True)}
 
@@ -100,7 +119,7 @@ def render(report: dict[str, Any]) -> str:
     )
     asset_nodes = sorted(
         (n for n, d in graph.nodes(data=True) if d.get("type") != "runbook"),
-        key=lambda n: (graph.nodes[n].get("kind") or "", names[n].lower(), n),
+        key=lambda n: (attrs[n].get("kind") or "", names[n].lower(), n),
     )
     missing_runbooks = [n for n in runbook_nodes if by_id[n].missing]
     missing_assets = [n for n in asset_nodes if by_id[n].missing]
@@ -110,11 +129,11 @@ def render(report: dict[str, Any]) -> str:
     dynamic_calls = [c for c in report["calls"] if c["dynamic"]]
     findings = report.get("findings")
 
-    scanned = [n for n in runbook_nodes if graph.nodes[n].get("paths")]
+    scanned = [n for n in runbook_nodes if attrs[n].get("paths")]
     lines = ["# Dependency report", ""]
     headline = [
         plural(len(scanned), "runbook") + " scanned",
-        plural(sum(1 for n in asset_nodes if graph.nodes[n].get("type") == "asset"), "asset"),
+        plural(sum(1 for n in asset_nodes if attrs[n].get("type") == "asset"), "asset"),
         f"{graph.number_of_edges()} dependenc{'y' if graph.number_of_edges() == 1 else 'ies'}",
     ]
     problems = [
@@ -140,13 +159,13 @@ def render(report: dict[str, Any]) -> str:
         lines += ["### Missing", ""]
         rows = [
             [
-                cell(_kind(graph.nodes[n])),
+                cell(_kind(attrs[n])),
                 cell(nice(n)),
                 _list([nice(u) for u in users[n]]),
             ]
             for n in missing_runbooks + missing_assets
         ]
-        lines += [*_table(["kind", "name", "needed by"], rows), ""]
+        lines += [*_table(["kind", "name", "needed by"], rows, what="missing names"), ""]
     if dynamic_refs or dynamic_calls:
         lines += ["### Names that are not literals", ""]
         rows = []
@@ -171,7 +190,9 @@ def render(report: dict[str, Any]) -> str:
                     _where(call["path"], call["line"], call["activity"]),
                 ]
             )
-        lines += _table(["kind", "runbook", "expression", "resolves to", "where"], rows)
+        lines += _table(
+            ["kind", "runbook", "expression", "resolves to", "where"], rows, what="names"
+        )
         lines += [""]
     if unused_assets:
         lines += [
@@ -182,15 +203,13 @@ def render(report: dict[str, Any]) -> str:
         ]
         rows = [
             [
-                cell(graph.nodes[n]["kind"]),
+                cell(attrs[n]["kind"]),
                 cell(nice(n)),
-                ", ".join(
-                    _where(p["path"], p["line"]) for p in graph.nodes[n].get("declared_in", [])
-                ),
+                ", ".join(_where(p["path"], p["line"]) for p in attrs[n].get("declared_in", [])),
             ]
             for n in unused_assets
         ]
-        lines += [*_table(["kind", "name", "declared in"], rows), ""]
+        lines += [*_table(["kind", "name", "declared in"], rows, what="unused assets"), ""]
     if found_cycles:
         lines += ["### Cycles of child calls", ""]
         for cycle in found_cycles:
@@ -217,15 +236,16 @@ def render(report: dict[str, Any]) -> str:
 def _summary(
     graph: Any, runbook_nodes: list[str], asset_nodes: list[str], by_id: dict, report: dict
 ) -> list[str]:
+    attrs = dict(graph.nodes(data=True))  # one dict: networkx views are slow per item
     rows = []
-    scanned = [n for n in runbook_nodes if graph.nodes[n].get("paths")]
+    scanned = [n for n in runbook_nodes if attrs[n].get("paths")]
     external = [n for n in runbook_nodes if by_id[n].external]
     missing = [n for n in runbook_nodes if by_id[n].missing]
     rows.append(["runbooks", str(len(scanned)), str(len(missing)) if missing else "", ""])
     if external:
         rows.append(["runbooks only in the inventory", str(len(external)), "", ""])
     for kind in (*_KINDS, "connection_type", "module"):
-        nodes = [n for n in asset_nodes if graph.nodes[n].get("kind") == kind]
+        nodes = [n for n in asset_nodes if attrs[n].get("kind") == kind]
         if not nodes and kind not in _KINDS:
             continue
         kind_missing = sum(1 for n in nodes if by_id[n].missing)
@@ -255,17 +275,19 @@ def _summary(
 
 def _users(graph: Any) -> dict[str, list[str]]:
     """Node → the runbooks (or connections, for a type) that depend on it, by name."""
+    attrs = dict(graph.nodes(data=True))  # one dict: networkx views are slow per item
     out: dict[str, list[str]] = defaultdict(list)
     for source, target in graph.edges():
         out[target].append(source)
     for sources in out.values():
-        sources.sort(key=lambda n: (graph.nodes[n]["name"].lower(), n))
+        sources.sort(key=lambda n: (attrs[n]["name"].lower(), n))
     return out
 
 
 def _runbook_table(
     graph: Any, runbook_nodes: list[str], by_id: dict, index: dict, report: dict, nice: Any
 ) -> list[str]:
+    attrs = dict(graph.nodes(data=True))  # one dict: networkx views are slow per item
     dynamic: dict[str, list[str]] = defaultdict(list)
     for ref in report["references"]:
         if ref["name"] is None and ref["resolved"] is None and ref["runbook"]:
@@ -279,15 +301,15 @@ def _runbook_table(
                 dynamic[node].append(f"runbook via {call['callee']}")
     rows = []
     for node in runbook_nodes:
-        data = graph.nodes[node]
+        data = attrs[node]
         assets, children = [], []
         targets = sorted(
             graph.successors(node),
-            key=lambda n: (_kind(graph.nodes[n]), nice(n).lower(), n),
+            key=lambda n: (_kind(attrs[n]), nice(n).lower(), n),
         )
         for target in targets:
-            kind = graph.nodes[target].get("kind") or ""
-            if graph.nodes[target].get("type") == "runbook":
+            kind = attrs[target].get("kind") or ""
+            if attrs[target].get("type") == "runbook":
                 children.append(nice(target) + (" (missing)" if by_id[target].missing else ""))
             else:
                 mark = " (missing)" if by_id[target].missing else ""
@@ -304,15 +326,16 @@ def _runbook_table(
             ]
         )
     header = ["runbook", "kind", "path", "assets used", "children called"]
-    return ["## Runbooks", "", *_table(header, rows), ""]
+    return ["## Runbooks", "", *_table(header, rows, what="runbooks"), ""]
 
 
 def _asset_table(
     graph: Any, asset_nodes: list[str], by_id: dict, users: dict, nice: Any, checked: bool
 ) -> list[str]:
+    attrs = dict(graph.nodes(data=True))  # one dict: networkx views are slow per item
     rows = []
     for node in asset_nodes:
-        data = graph.nodes[node]
+        data = attrs[node]
         state = "missing" if by_id[node].missing else "unused" if by_id[node].unused else ""
         declared = ", ".join(_where(p["path"], p["line"]) for p in data.get("declared_in", []))
         if not declared:
@@ -328,7 +351,7 @@ def _asset_table(
             ]
         )
     header = ["kind", "name", "declared", "state", "used by"]
-    return ["## Assets", "", *_table(header, rows), ""]
+    return ["## Assets", "", *_table(header, rows, what="assets"), ""]
 
 
 def _findings(findings: list[dict[str, Any]]) -> list[str]:
