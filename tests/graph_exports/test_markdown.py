@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from analyzer.reporters.dependency import markdown_report
+from analyzer.reporters.dependency.diagram import diagram, grouped
 from analyzer.reporters.dependency.markdown_report import DIAGRAM_LIMIT, FINDINGS_SHOWN, cell
 from tests.graph_exports.helpers import (
     AWKWARD,
@@ -153,11 +154,24 @@ def test_large_diagrams_are_grouped(tmp_path) -> None:
     assert "too many to read" in text
     nodes = [line for line in block.splitlines() if line.startswith("  %% group/")]
     assert len(nodes) == 11  # 8 team folders, credentials, variables, missing runbooks
-    assert 'n3["team-00<br><small>1 dynamic name, 12 runbooks</small>"]' in block
+    assert 'n3["team-00/<br><small>1 dynamic name, 12 runbooks</small>"]' in block
     assert 'n3 -->|"1 call"| n4' in block  # team-00 hands over to team-01
     assert 'n3 -->|"12 lookups"| n1' in block
     assert "T0-Job05" not in block  # the tables keep the names, the diagram does not
     assert "| T0-Job05 |" in text
+
+    # Past the limit even for folders: the largest keep a node, the rest share one.
+    small = grouped(diagram(report), 6)
+    assert [n.label for n in small.nodes] == [
+        "credentials",
+        "missing runbooks",
+        "other folders",
+        "team-00/",
+        "team-01/",
+        "variables",
+    ]
+    other = next(n for n in small.nodes if n.label == "other folders")
+    assert other.detail == "6 dynamic names, 72 runbooks"
 
 
 def test_long_tables_are_folded_and_cut() -> None:

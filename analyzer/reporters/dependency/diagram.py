@@ -56,6 +56,9 @@ STYLES = (
 #: What one dependency of a group edge is called ("12 lookups", "1 call").
 _EDGE_WORDS = {"uses": "lookup", "calls": "call", "typed": "type"}
 
+#: The group of the folders a grouped diagram has no room for.
+OTHER_FOLDERS = "other folders"
+
 #: How many expressions a placeholder lists before "+N more".
 _SHOWN_EXPRESSIONS = 3
 
@@ -122,7 +125,8 @@ def _folders(report: dict[str, Any]) -> dict[str, str]:
         common = posixpath.dirname(common)  # one folder: name it, not "."
     cut = len(common) + 1 if common else 0
     below = {d: d[cut:] if d.startswith(common) and d != common else d or "." for d in distinct}
-    return {node: below[d] for node, d in dirs.items()}
+    # A trailing slash tells a folder from an asset kind (a folder may be called "variables").
+    return {node: below[d] + "/" for node, d in dirs.items()}
 
 
 def diagram(report: dict[str, Any], graph: networkx.DiGraph | None = None) -> Diagram:
@@ -272,15 +276,24 @@ def grouped(full: Diagram, limit: int) -> Diagram:
     """``full`` if it has at most ``limit`` nodes; else one node per group (runbook folder,
     asset kind) with its counts, and one edge per pair of groups and relation with the
     number of dependencies it stands for. Folders are cut to fewer levels until the groups
-    fit under ``limit`` (or are top-level folders)."""
+    fit under ``limit``; past that, the largest top-level folders keep their own node and
+    the rest share one, "other folders"."""
     if len(full.nodes) <= limit:
         return full
-    depth = max((n.group.count("/") + 1 for n in full.nodes), default=1)
+    depth = max((n.group.count("/") for n in full.nodes), default=1)
     while True:
         group_of = {n.id: _cut(n.group, depth) for n in full.nodes}
         if depth <= 1 or len(set(group_of.values())) <= limit:
             break
         depth -= 1
+    sizes: dict[str, int] = defaultdict(int)
+    for group in group_of.values():
+        sizes[group] += 1
+    if len(sizes) > limit:
+        folders = sorted((g for g in sizes if g.endswith("/")), key=lambda g: (-sizes[g], g))
+        room = max(limit - (len(sizes) - len(folders)) - 1, 0)
+        lumped = set(folders[room:])
+        group_of = {n: OTHER_FOLDERS if g in lumped else g for n, g in group_of.items()}
     members: dict[str, list[Node]] = defaultdict(list)
     for node in full.nodes:
         members[group_of[node.id]].append(node)
@@ -309,7 +322,10 @@ def grouped(full: Diagram, limit: int) -> Diagram:
 
 
 def _cut(group: str, depth: int) -> str:
-    return "/".join(group.split("/")[:depth])
+    """A folder group ("a/b/c/") cut to ``depth`` folders; other groups as they are."""
+    if not group.endswith("/"):
+        return group
+    return "/".join(group.split("/")[:depth]) + "/"
 
 
 def _group_node(node_id: str, name: str, inside: list[Node]) -> Node:
