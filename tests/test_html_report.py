@@ -26,6 +26,7 @@ from analyzer.api import analyze, build_workspace
 from analyzer.config import Config
 from analyzer.reporters.dependency import dependency_report
 from analyzer.reporters.dependency import layout as geometry
+from analyzer.reporters.dependency.diagram import diagram
 from analyzer.reporters.dependency.html_report import json_island, render
 from analyzer.reporters.json_report import diagnostic_dict
 from tests.conftest import ROOT
@@ -39,11 +40,11 @@ def workspace_report() -> dict[str, Any]:
     return _report(WORKSPACE, INVENTORY)
 
 
-def _report(path: str, inventory: str, findings: bool = False) -> dict[str, Any]:
+def _report(path: str, inventory: str | None, findings: bool = False) -> dict[str, Any]:
     cwd = Path.cwd()
     os.chdir(ROOT)  # paths in the report are relative to the working directory
     try:
-        config = Config().with_overrides(inventory=(inventory,))
+        config = Config().with_overrides(inventory=(inventory,) if inventory else ())
         report = dependency_report(build_workspace([path], config))
         if findings:
             result = analyze([path], config)
@@ -112,13 +113,24 @@ class _Page(HTMLParser):
 
 
 # ------------------------------------------------------------------ structure
+def _drawn(report: dict[str, Any]) -> tuple[set[str], set[tuple[str, str]]]:
+    """The nodes and edges of the drawing model the other graph formats draw: the graph's,
+    plus one "dynamic <kind>" placeholder per runbook and kind whose name nobody knows."""
+    drawing = diagram(report)
+    return {n.id for n in drawing.nodes}, {(e.source, e.target) for e in drawing.edges}
+
+
 def test_every_node_is_drawn_and_listed(workspace_report: dict[str, Any]) -> None:
     page = _Page(render(workspace_report))
+    nodes, edges = _drawn(workspace_report)
     graph_nodes = {n["id"]: n for n in workspace_report["graph"]["nodes"]}
-    assert set(page.nodes) == set(graph_nodes)
+    assert set(page.nodes) == nodes
+    placeholders = nodes - set(graph_nodes)
+    assert "dynamic/runbook/runbook/Start-Nightly" in placeholders  # `-Name $nextJob`
+    assert all("t-dynamic" in page.nodes[n].split() for n in placeholders)
     runbooks = {i for i, n in graph_nodes.items() if n["type"] == "runbook"}
     assert {r["data-node"] for r in page.rows["runbooks-table"]} == runbooks
-    assert {r["data-node"] for r in page.rows["assets-table"]} == set(graph_nodes) - runbooks
+    assert {r["data-node"] for r in page.rows["assets-table"]} == nodes - runbooks
     # the fixture's flags reach the drawing: missing lookups, a missing child, the cycle
     assert "missing" in page.nodes["connection/Teams Webhook"].split()
     assert "missing" in page.nodes["runbook/Retired-Job"].split()
@@ -130,8 +142,22 @@ def test_every_node_is_drawn_and_listed(workspace_report: dict[str, Any]) -> Non
     assert not any("collapsed" in c.split() for c in page.blocks.values())
     data = page.data()
     assert data["grouped"] is False
-    assert set(data["nodes"]) == set(graph_nodes)
-    assert len(data["edges"]) == len(workspace_report["graph"]["edges"])
+    assert set(data["nodes"]) == nodes
+    assert {(s, t) for s, t, *_ in data["edges"]} == edges
+
+
+def test_no_asset_is_missing_without_an_inventory() -> None:
+    """Nothing was checked, so nothing is called missing (a child runbook nobody has in
+    the scanned tree still is, as in every format)."""
+    text = render(_report(WORKSPACE, None))
+    page = _Page(text)
+    missing = {n for n, c in page.nodes.items() if "missing" in c.split()}
+    assert missing == {
+        "runbook/Retired-Job",
+        "runbook/Weird-->Child; a|b",
+        "runbook/Legacy-Cleanup",
+    }
+    assert '<span class="count">0</span><span class="what">missing assets</span>' in text
 
 
 def test_edges_keep_their_kind(workspace_report: dict[str, Any]) -> None:
@@ -462,7 +488,7 @@ def test_in_chromium(workspace_report: dict[str, Any], tmp_path: Path) -> None:
     page.write_text(render(workspace_report), encoding="utf-8")
     clicked = "runbook/Start-Nightly"
     result = _selftest(page, tmp_path, filter="cycle", click=clicked)
-    ids = {n["id"] for n in workspace_report["graph"]["nodes"]}
+    ids, edges = _drawn(workspace_report)
     assert set(result["nodes"]) == ids
     assert set(result["visibleNodes"]) == ids
     assert result["layoutAgrees"] and result["edgesAgree"]  # script and Python draw alike
@@ -472,10 +498,7 @@ def test_in_chromium(workspace_report: dict[str, Any], tmp_path: Path) -> None:
     assert result["hiddenRows"] == len(ids) - 2
     assert set(result["filteredNodes"]) == ids - {"runbook/Cycle Alpha", "runbook/Cycle Béta"}
     # clicking a node highlights exactly its neighbours
-    edges = workspace_report["graph"]["edges"]
-    expected = {e["target"] for e in edges if e["source"] == clicked} | {
-        e["source"] for e in edges if e["target"] == clicked
-    }
+    expected = {t for s, t in edges if s == clicked} | {s for s, t in edges if t == clicked}
     assert result["selected"] == [clicked]
     assert set(result["neighbours"]) == expected
     assert result["highlightedEdges"] == len(expected)

@@ -257,6 +257,7 @@
     info.paths.forEach((p) => details.appendChild(element("p", p, "path")));
     info.declared_in.forEach((d) => details.appendChild(element("p", "declared in " + d.path + (d.line ? ":" + d.line : ""), "path")));
     if (info.connection_type) details.appendChild(element("p", "type " + info.connection_type));
+    if (info.detail) details.appendChild(element("p", info.detail, "path"));
     if (info.findings) details.appendChild(element("p", plural(info.findings, "finding"), "bad"));
     details.appendChild(linkList("Uses and calls", outgoing.get(target) || [], 1));
     details.appendChild(linkList("Used or called by", incoming.get(target) || [], 0));

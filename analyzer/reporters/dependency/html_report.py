@@ -20,9 +20,10 @@ import posixpath
 from importlib import resources
 from typing import Any
 
-from analyzer.graph.queries import cycles, node_index, node_key, report_graph, unused
+from analyzer.graph.queries import cycles, node_index, node_key, report_graph
 from analyzer.reporters.common import neutralise, plural
 from analyzer.reporters.dependency import layout as geometry
+from analyzer.reporters.dependency.diagram import diagram
 from analyzer.reporters.dependency.layout import Layout
 
 _CSP = (
@@ -65,6 +66,11 @@ def json_island(data: object) -> str:
     return text
 
 
+def _placeholder(node_id: str, label: str, detail: str) -> dict[str, Any]:
+    """The node of a name nobody knows (the drawing model's "dynamic <kind>")."""
+    return {"id": node_id, "type": "dynamic", "kind": "dynamic", "name": label, "detail": detail}
+
+
 def _asset(name: str) -> str:
     return resources.files("analyzer.data").joinpath(name).read_text(encoding="utf-8")
 
@@ -76,27 +82,32 @@ class _Page:
         self.report = report
         self.findings: list[dict[str, Any]] = list(report.get("findings") or [])
         graph = report_graph(report)
-        self.nodes: list[dict[str, Any]] = sorted(report["graph"]["nodes"], key=lambda n: n["id"])
+        # What is missing, unused, dashed, which folder: the drawing model DOT, Mermaid and
+        # Markdown share, so the page marks exactly what they mark.
+        drawing = diagram(report, graph)
+        self.marks = {node.id: node for node in drawing.nodes}
+        known = {node["id"]: node for node in report["graph"]["nodes"]}
+        self.nodes: list[dict[str, Any]] = []
+        for mark in drawing.nodes:
+            node = dict(known.get(mark.id) or _placeholder(mark.id, mark.label, mark.detail))
+            node["group"] = mark.group
+            self.nodes.append(node)
         self.by_id = {node["id"]: node for node in self.nodes}
         self.index = node_index(graph)
         self.cycles = cycles(graph)
-        self.unused = set(unused(graph))
         cycle_of = {node: number for number, cycle in enumerate(self.cycles) for node in cycle}
-        dashed = self._dynamic_edges()
-        self.edges: list[dict[str, Any]] = []
-        for edge in sorted(report["graph"]["edges"], key=lambda e: (e["source"], e["target"])):
-            source, target, relation = edge["source"], edge["target"], edge.get("relation", "")
-            self.edges.append(
-                {
-                    "s": source,
-                    "t": target,
-                    "r": relation,
-                    "dyn": (source, target) in dashed,
-                    "cyc": relation == "calls"
-                    and source in cycle_of
-                    and cycle_of.get(target) == cycle_of[source],
-                }
-            )
+        self.edges: list[dict[str, Any]] = [
+            {
+                "s": edge.source,
+                "t": edge.target,
+                "r": edge.relation,
+                "dyn": edge.dashed,
+                "cyc": edge.relation == "calls"
+                and edge.source in cycle_of
+                and cycle_of.get(edge.target) == cycle_of[edge.source],
+            }
+            for edge in drawing.edges
+        ]
         self.layout: Layout = geometry.layout(
             self.nodes, [(e["s"], e["t"], e["r"]) for e in self.edges]
         )
@@ -108,23 +119,6 @@ class _Page:
     def _node_id(self, kind: str, name: str | None) -> str | None:
         """The node a report row names, found as the graph finds it (folded names)."""
         return None if name is None else self.index.get(node_key(kind, name))
-
-    def _dynamic_edges(self) -> set[tuple[str, str]]:
-        """Edges that exist only through a dynamic name proven constant: drawn dashed."""
-        literal: set[tuple[str, str]] = set()
-        dynamic: set[tuple[str, str]] = set()
-        for ref in self.report.get("references", []):
-            source = self._node_id("runbook", ref.get("runbook"))
-            name = ref["name"] if ref.get("name") is not None else ref.get("resolved")
-            target = self._node_id(ref["kind"], name)
-            if source and target:
-                (dynamic if ref.get("dynamic") else literal).add((source, target))
-        for call in self.report.get("calls", []):
-            source = self._node_id("runbook", call.get("runbook"))
-            target = self._node_id("runbook", call.get("child"))
-            if source and target:
-                (dynamic if call.get("dynamic") else literal).add((source, target))
-        return dynamic - literal
 
     def _findings_by_node(self) -> dict[str, list[dict[str, Any]]]:
         by_path: dict[str, str] = {}
@@ -139,16 +133,17 @@ class _Page:
         return out
 
     def _flags(self, node: dict[str, Any]) -> list[str]:
-        flags = []
-        if node.get("type") == "runbook":
-            if node.get("missing"):
-                flags.append("missing")
-        elif not node.get("declared") and node.get("type") in ("asset", "connection_type"):
-            flags.append("missing")
-        if node["id"] in self.unused:
-            flags.append("unused")
-        if node["id"] in self.in_cycle:
-            flags.append("cycle")
+        mark = self.marks[node["id"]]
+        flags = [
+            flag
+            for flag, present in (
+                ("missing", mark.missing),
+                ("unused", mark.unused),
+                ("external", mark.external),
+                ("cycle", node["id"] in self.in_cycle),
+            )
+            if present
+        ]
         severities = {f.get("severity") for f in self.findings_of.get(node["id"], [])}
         for severity in _SEVERITIES:
             if severity in severities:
@@ -157,15 +152,16 @@ class _Page:
         return flags
 
     def _dynamic_unknown(self) -> dict[str, int]:
-        """Lookups and calls per runbook whose name nothing proves: edges the graph lacks."""
+        """Lookups and calls per runbook whose name nothing proves (the placeholders')."""
         counts: dict[str, int] = {}
-        rows = [*self.report.get("references", []), *self.report.get("calls", [])]
-        for row in rows:
-            name = row.get("name", row.get("child"))
-            if row.get("dynamic") and name is None and row.get("resolved") is None:
-                node = self._node_id("runbook", row.get("runbook"))
-                if node:
-                    counts[node] = counts.get(node, 0) + 1
+        unknown = [
+            *(r for r in self.report["references"] if r["name"] is None and r["resolved"] is None),
+            *(c for c in self.report["calls"] if c["child"] is None),
+        ]
+        for row in unknown:
+            node = self._node_id("runbook", row.get("runbook"))
+            if node:
+                counts[node] = counts.get(node, 0) + 1
         return counts
 
     # ------------------------------------------------------------- the page
@@ -213,15 +209,16 @@ class _Page:
 
     def _summary(self, runbooks: list[dict[str, Any]], assets: list[dict[str, Any]]) -> str:
         lookups = [n for n in assets if n.get("type") == "asset"]
-        missing_assets = sum(1 for n in lookups if not n.get("declared"))
-        missing_runbooks = sum(1 for n in runbooks if n.get("missing"))
+        missing_assets = sum(1 for n in lookups if self.marks[n["id"]].missing)
+        missing_runbooks = sum(1 for n in runbooks if self.marks[n["id"]].missing)
+        unused = sum(1 for n in lookups if self.marks[n["id"]].unused)
         unknown = sum(self._dynamic_unknown().values())
         cards = [
             ("runbooks", len(runbooks) - missing_runbooks, ""),
             ("assets", len(lookups), ""),
             ("missing assets", missing_assets, "bad" if missing_assets else ""),
             ("missing runbooks", missing_runbooks, "bad" if missing_runbooks else ""),
-            ("unused assets", len(self.unused), "warn" if self.unused else ""),
+            ("unused assets", unused, "warn" if unused else ""),
             ("unknown dynamic names", unknown, "warn" if unknown else ""),
             ("call cycles", len(self.cycles), "warn" if self.cycles else ""),
         ]
@@ -266,6 +263,7 @@ class _Page:
             ("t-asset k-variable", "variable"),
             ("t-asset missing", "missing"),
             ("t-asset unused", "unused"),
+            ("t-dynamic k-dynamic", "name not known"),
         ]
         spans = "".join(
             f'<span class="key {cls}"><i></i>{_esc(label)}</span>' for cls, label in items
@@ -411,6 +409,8 @@ class _Page:
     def _tooltip(self, node: dict[str, Any]) -> str:
         kind = node.get("kind") or "not found"
         parts = [node["name"], kind]
+        if node.get("detail"):
+            parts.append(node["detail"])
         parts.extend(node.get("paths") or [])
         parts.extend(f for f in self._flags(node) if not f.startswith("has-"))
         found = self.findings_of.get(node["id"], [])
@@ -490,6 +490,9 @@ class _Page:
             )
             flags = self._flags(node)
             status = "missing" if "missing" in flags else "unused" if "unused" in flags else "ok"
+            if node.get("type") == "dynamic":
+                # a name nobody knows: what the runbook wrote stands where a declaration would
+                status, declared = "not known", node.get("detail") or ""
             rows.append(
                 self._row(
                     node["id"],
@@ -497,7 +500,7 @@ class _Page:
                     [
                         (node.get("kind") or "", None, ""),
                         (node["name"], None, "name"),
-                        (status, None, f"status s-{status}"),
+                        (status, None, f"status s-{_token(status)}"),
                         (str(users), users, "num"),
                         (node.get("connection_type") or "", None, ""),
                         (declared or "—", None, "path"),
@@ -592,6 +595,7 @@ class _Page:
                 "paths": node.get("paths") or [],
                 "declared_in": node.get("declared_in") or [],
                 "connection_type": node.get("connection_type"),
+                "detail": node.get("detail"),
                 "flags": self._flags(node),
                 "findings": len(self.findings_of.get(node["id"], [])),
             }

@@ -42,13 +42,14 @@ MAX_BLOCK = 40
 #: In a grouped layout, blocks this small start expanded anyway.
 SMALL_BLOCK = 6
 
-ASSET_KINDS = ("connection", "credential", "certificate", "variable")
+ASSET_KINDS = ("connection", "credential", "certificate", "variable", "dynamic")
 TRAILING_KINDS = ("connection_type", "module")
 KIND_TITLES = {
     "connection": "connections",
     "credential": "credentials",
     "certificate": "certificates",
     "variable": "variables",
+    "dynamic": "names not known",
     "connection_type": "connection types",
     "module": "modules",
 }
@@ -217,35 +218,30 @@ def _sort_key(by_id: dict[str, dict[str, Any]]):  # noqa: ANN202 - a key functio
 
 
 def _folder(node: dict[str, Any]) -> str:
+    """The node's group as the drawing model names it (``diagram.Node.group``: the folder
+    below the one all runbooks share), else its own folder."""
+    if node.get("group"):
+        return str(node["group"])
     paths = node.get("paths") or []
-    if paths:
-        return posixpath.dirname(paths[0]) or "."
-    if node.get("missing"):
-        return "(not found)"
-    return "(inventory only)"
+    return posixpath.dirname(paths[0]) or "." if paths else "other"
 
 
 def _folder_blocks(
     runbooks: list[str], by_id: dict[str, dict[str, Any]]
 ) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Runbooks by folder (named relative to the folders' common parent), chunked."""
+    """Runbooks by folder, each folder cut into alphabetical chunks."""
     folders: dict[str, list[str]] = {}
     for node in runbooks:
         folders.setdefault(_folder(by_id[node]), []).append(node)
-    real = [f for f in folders if not f.startswith("(")]
-    common = posixpath.commonpath(real) if len(real) > 1 else ""
     unit_of: dict[str, str] = {}
     blocks: dict[str, list[str]] = {}
-    for folder in sorted(folders, key=lambda f: (f.startswith("("), f.lower(), f)):
-        name = folder
-        if common and folder.startswith(common):
-            name = folder[len(common) :].lstrip("/") or posixpath.basename(common) or folder
+    for number, folder in enumerate(sorted(folders, key=lambda f: (f.lower(), f))):
         members = folders[folder]
         for index, chunk in enumerate(_chunks(members, by_id)):
-            label = name
+            label = folder
             if len(members) > MAX_BLOCK:
                 label += f" {_range_label(chunk, by_id)}"
-            block_id = f"folder-{len(blocks)}-{index}"
+            block_id = f"folder-{number}-{index}"
             blocks[block_id] = [label, *chunk]
             for member in chunk:
                 unit_of[member] = block_id
