@@ -69,6 +69,7 @@ class _Page(HTMLParser):
         self._table: str | None = None
         self._script: dict[str, str] | None = None
         self._buffer: list[str] = []
+        self._cell = False
         self.feed(text)
         self.close()
 
@@ -88,11 +89,17 @@ class _Page(HTMLParser):
             self.rows[self._table or ""] = []
         if tag == "tr" and self._table and "data-filter" in a:
             self.rows[self._table].append(a)
+            a["cells"] = []  # type: ignore[assignment]
+        if tag == "td" and self._table and self.rows[self._table]:
+            self.rows[self._table][-1]["cells"].append("")  # type: ignore[attr-defined]
+            self._cell = True
         if tag == "script":
             self._script = a
             self._buffer = []
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self._cell = False
         if tag == "table":
             self._table = None
         if tag == "script" and self._script is not None:
@@ -102,8 +109,10 @@ class _Page(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._script is not None:
             self._buffer.append(data)
-        else:
-            self.texts.append(data)
+            return
+        self.texts.append(data)
+        if self._cell and self._table:
+            self.rows[self._table][-1]["cells"][-1] += data  # type: ignore[index]
 
     def data(self) -> dict[str, Any]:
         (island,) = [
@@ -158,6 +167,30 @@ def test_no_asset_is_missing_without_an_inventory() -> None:
         "runbook/Legacy-Cleanup",
     }
     assert '<span class="count">0</span><span class="what">missing assets</span>' in text
+
+
+def test_runbook_table_counts(workspace_report: dict[str, Any]) -> None:
+    page = _Page(render(workspace_report))
+    rows = {r["data-node"]: r["cells"] for r in page.rows["runbooks-table"]}
+    edges = workspace_report["graph"]["edges"]
+    for node, cells in rows.items():
+        _name, _kind, _folder, assets, children, callers, unknown, _findings, _status = cells
+        assert int(assets) == sum(
+            1 for e in edges if e["source"] == node and e["relation"] == "uses"
+        )
+        assert int(children) == sum(
+            1 for e in edges if e["source"] == node and e["relation"] == "calls"
+        )
+        assert int(callers) == sum(1 for e in edges if e["target"] == node)
+        name = node.split("/", 1)[1]
+        assert int(unknown) == sum(
+            1
+            for r in workspace_report["references"]
+            if r["runbook"] == name and r["name"] is None and r["resolved"] is None
+        ) + sum(1 for c in workspace_report["calls"] if c["runbook"] == name and c["child"] is None)
+    # Start-Nightly calls `-Name $nextJob`, a child nobody can name
+    assert int(rows["runbook/Start-Nightly"][6]) >= 1
+    assert rows["runbook/Retired-Job"][1] == "missing runbook"
 
 
 def test_edges_keep_their_kind(workspace_report: dict[str, Any]) -> None:

@@ -434,13 +434,13 @@ class _Page:
         for node in runbooks:
             node_id = node["id"]
             targets = out_edges.get(node_id, [])
-            assets = sum(1 for t in targets if self.by_id[t].get("type") != "runbook")
+            assets = sum(1 for t in targets if self.by_id[t].get("type") == "asset")
             children = sum(1 for t in targets if self.by_id[t].get("type") == "runbook")
             callers = len(in_edges.get(node_id, []))
             paths = node.get("paths") or []
             folder = posixpath.dirname(paths[0]) if paths else ""
             status = " ".join(f for f in self._flags(node) if not f.startswith("has-"))
-            kind = node.get("kind") or ("not found" if node.get("missing") else "inventory")
+            kind = self.marks[node_id].detail  # "powershell", "missing runbook", …
             rows.append(
                 self._row(
                     node_id,
