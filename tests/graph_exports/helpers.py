@@ -188,3 +188,15 @@ def mermaid_blocks(markdown: str) -> list[str]:
         elif current is not None:
             current.append(line)
     return blocks
+
+
+def synthetic_report(runbooks: int = 3000, assets: int = 1500) -> dict[str, Any]:
+    """The bench's synthetic account (100 folders, random lookups and calls; no files)."""
+    import tempfile
+
+    from analyzer.workspace.workspace import Workspace
+    from tests.bench.graph import synthetic_facts, synthetic_inventory
+
+    with tempfile.TemporaryDirectory() as folder:
+        inventory = synthetic_inventory(Path(folder), assets)
+    return dependency_report(Workspace(synthetic_facts(runbooks, assets), inventory=inventory))

@@ -3,6 +3,8 @@ name, findings when the CLI put them in, and a diagram that stays readable."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from analyzer.reporters.dependency import markdown_report
@@ -187,3 +189,18 @@ def test_long_tables_are_folded_and_cut() -> None:
     )
     short = _table(["n"], rows[:FOLD_ROWS], what="runbooks")
     assert short[0] == "| n |" and len(short) == FOLD_ROWS + 2
+
+
+def test_a_big_account_stays_within_what_mermaid_renders() -> None:
+    from analyzer.reporters.dependency.markdown_report import DIAGRAM_EDGES, DIAGRAM_GROUPS
+    from tests.graph_exports.helpers import synthetic_report
+
+    text = markdown_report.render(synthetic_report())
+    (block,) = mermaid_blocks(text)
+    # Mermaid's defaults, which GitHub keeps: 50,000 characters, 500 edges.
+    assert len(block) < 50_000
+    edges = [line for line in block.splitlines() if re.match(r"  n\d+ (-->|-\.->|--o)", line)]
+    assert len(edges) == DIAGRAM_EDGES
+    assert block.count("  %% group/") == DIAGRAM_GROUPS
+    assert "  %% group/other folders" in block
+    assert "lightest links between groups left out" in text

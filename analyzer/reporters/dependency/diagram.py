@@ -92,6 +92,8 @@ class Edge:
 class Diagram:
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
+    #: Group edges left out of a grouped diagram (the lightest, past its edge budget).
+    hidden_edges: int = 0
 
 
 def _runbook_detail(data: dict[str, Any]) -> tuple[str, bool]:
@@ -272,14 +274,18 @@ def _plural(kind: str) -> str:
 
 
 # ------------------------------------------------------------------ grouping
-def grouped(full: Diagram, limit: int) -> Diagram:
+def grouped(
+    full: Diagram, limit: int, groups: int | None = None, max_edges: int | None = None
+) -> Diagram:
     """``full`` if it has at most ``limit`` nodes; else one node per group (runbook folder,
     asset kind) with its counts, and one edge per pair of groups and relation with the
-    number of dependencies it stands for. Folders are cut to fewer levels until the groups
-    fit under ``limit``; past that, the largest top-level folders keep their own node and
-    the rest share one, "other folders"."""
+    number of dependencies it stands for. Folders are cut to fewer levels until there are
+    at most ``groups`` groups (default ``limit``); past that, the largest top-level folders
+    keep their own node and the rest share one, "other folders". Only the ``max_edges``
+    heaviest group edges are kept (the count of the others is ``hidden_edges``)."""
     if len(full.nodes) <= limit:
         return full
+    limit = groups or limit
     depth = max((n.group.count("/") for n in full.nodes), default=1)
     while True:
         group_of = {n.id: _cut(n.group, depth) for n in full.nodes}
@@ -316,9 +322,14 @@ def grouped(full: Diagram, limit: int) -> Diagram:
         )
         for (source, target, relation), inside in counted.items()
     ]
+    hidden = 0
+    if max_edges is not None and len(edges) > max_edges:
+        edges.sort(key=lambda e: (-e.count, e.source, e.target, e.relation))
+        hidden = len(edges) - max_edges
+        edges = edges[:max_edges]
     nodes.sort(key=lambda n: n.id)
     edges.sort(key=lambda e: (e.source, e.target, e.relation))
-    return Diagram(nodes, edges)
+    return Diagram(nodes, edges, hidden)
 
 
 def _cut(group: str, depth: int) -> str:

@@ -33,8 +33,12 @@ from analyzer.reporters.common import neutralise, plural
 from analyzer.reporters.dependency import diagram as drawing
 from analyzer.reporters.dependency.mermaid_report import render_diagram
 
-#: Past this many nodes the diagram is grouped by folder and kind.
+#: Past this many nodes the diagram is grouped by folder and kind, into at most
+#: DIAGRAM_GROUPS groups joined by the DIAGRAM_EDGES heaviest group edges: Mermaid as GitHub
+#: runs it refuses more than 500 edges or 50,000 characters, and a reader much less.
 DIAGRAM_LIMIT = 60
+DIAGRAM_GROUPS = 20
+DIAGRAM_EDGES = 60
 #: The findings table lists at most this many (worst first).
 FINDINGS_SHOWN = 50
 #: Longer tables are folded (``<details>``), and cut after TABLE_ROWS rows, so the report
@@ -221,14 +225,16 @@ def render(report: dict[str, Any]) -> str:
     lines += _runbook_table(graph, runbook_nodes, by_id, index, report, nice)
     lines += _asset_table(graph, asset_nodes, by_id, users, nice, inventory_checked(report))
 
-    shown = drawing.grouped(full, DIAGRAM_LIMIT)
+    shown = drawing.grouped(full, DIAGRAM_LIMIT, DIAGRAM_GROUPS, DIAGRAM_EDGES)
     lines += ["## Diagram", ""]
     if shown is not full:
-        lines += [
+        note = (
             f"{plural(len(full.nodes), 'node')} are too many to read: one node per runbook "
-            "folder and asset kind, with counts (`graph --format mermaid` draws them all).",
-            "",
-        ]
+            "folder and asset kind, with counts"
+        )
+        if shown.hidden_edges:
+            note += f"; the {plural(shown.hidden_edges, 'lightest link')} between groups left out"
+        lines += [note + " (`graph --format mermaid` or `dot` draws them all).", ""]
     lines += ["```mermaid", render_diagram(shown).rstrip("\n"), "```", ""]
     return neutralise("\n".join(lines))
 

@@ -13,6 +13,10 @@ text); labels are double-quoted strings (inside which brackets, ``|``, ``;`` and
 plain text) with the few characters Mermaid or its HTML labels would still read as syntax
 written as ``#code;`` entities (:data:`_ENTITIES`); line breaks in a name become spaces.
 The node's graph id is kept as a ``%%`` comment above it, so a reader can find it.
+
+This format draws every node: Mermaid as GitHub runs it refuses a diagram of more than
+50,000 characters or 500 edges (a few hundred runbooks); the Markdown report groups a large
+graph to stay under both, and ``dot`` has no such limit.
 """
 
 from __future__ import annotations
