@@ -16,6 +16,7 @@ from tests.graph_exports.helpers import (
     mermaid_available,
     mermaid_blocks,
     mermaid_errors,
+    synthetic_report,
     workspace_report,
 )
 
@@ -33,6 +34,7 @@ def test_mermaid_parses_every_diagram_we_emit(tmp_path) -> None:
         "workspace-markdown": mermaid_blocks(markdown_report.render(workspace_report()))[0],
         "large-markdown": mermaid_blocks(markdown_report.render(large))[0],
         "awkward-markdown": mermaid_blocks(markdown_report.render(awkward))[0],
+        "synthetic-markdown": mermaid_blocks(markdown_report.render(synthetic_report()))[0],
     }
     assert mermaid_errors(texts, tmp_path) == {}
 
