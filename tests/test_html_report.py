@@ -338,6 +338,16 @@ def test_names_are_escaped_in_every_context() -> None:
     assert not set("<>&\u2028") & set(island)
 
 
+def test_a_kind_the_layout_does_not_know_is_still_drawn() -> None:
+    report = _awkward_report()
+    report["graph"]["nodes"].append(
+        {"id": "schedule/Nightly", "type": "schedule", "kind": "schedule", "name": "Nightly"}
+    )
+    page = _Page(render(report))
+    assert "schedule/Nightly" in page.nodes
+    assert "schedules (1)" in page.texts
+
+
 def test_json_island_escapes() -> None:
     text = json_island({"k": "</script><!--&\u2029"})
     assert json.loads(text) == {"k": "</script><!--&\u2029"}

@@ -297,7 +297,7 @@ class _Page:
         out = [
             f'<svg id="graph" xmlns="http://www.w3.org/2000/svg" width="{_num(width)}" '
             f'height="{_num(height)}" viewBox="0 0 {_num(width)} {_num(height)}" '
-            'role="img" aria-label="dependency graph">',
+            'aria-label="dependency graph">',
             "<defs>"
             '<marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="8" '
             'markerHeight="8" markerUnits="userSpaceOnUse" orient="auto">'

@@ -148,16 +148,19 @@ def layout(nodes: list[dict[str, Any]], edges: list[tuple[str, str, str]]) -> La
             blocks.append(Block(f"layer-{layer}", layer, None, members, collapsed=False))
 
     asset_column = max(layers, 1) if runbooks else 0
-    for offset, kinds in enumerate((ASSET_KINDS, TRAILING_KINDS)):
+    by_kind: dict[str, list[str]] = {}
+    for node in nodes:
+        if node.get("type") != "runbook":
+            by_kind.setdefault(str(node.get("kind") or node.get("type")), []).append(node["id"])
+    # A kind this module does not know yet still gets drawn, after the known ones.
+    others = tuple(sorted(set(by_kind) - set(ASSET_KINDS) - set(TRAILING_KINDS)))
+    for offset, kinds in enumerate((ASSET_KINDS, TRAILING_KINDS + others)):
         for kind in kinds:
-            members = sorted(
-                (n["id"] for n in nodes if n.get("type") != "runbook" and n.get("kind") == kind),
-                key=_sort_key(by_id),
-            )
+            members = sorted(by_kind.get(kind, ()), key=_sort_key(by_id))
             for index, chunk in enumerate(_chunks(members, by_id) if grouped else [members]):
                 if not chunk:
                     continue
-                label = KIND_TITLES[kind]
+                label = KIND_TITLES.get(kind, f"{kind.replace('_', ' ')}s")
                 if grouped and len(members) > MAX_BLOCK:
                     label += f" {_range_label(chunk, by_id)}"
                 blocks.append(
