@@ -359,9 +359,10 @@ def _replace(blocks: list[Block], old: list[Block], new: list[Block]) -> None:
 
 def _settle(result: Layout, edges: list[tuple[str, str, str]]) -> None:
     """Move the rows of unlabelled (ungrouped runbook) blocks level with the mean height of
-    what they connect to, right to left, keeping their order and one row between rows: the
-    least-squares placement under those constraints (isotonic regression, solved by pooling
-    adjacent violators), so edges run as flat as they can without rows overlapping."""
+    what they connect to, column by column from the right: rows are ordered by that height
+    and placed at least a row apart, the least-squares placement under those constraints
+    (isotonic regression, solved by pooling adjacent violators), so edges run as flat as
+    they can without rows overlapping."""
     neighbours: dict[str, list[str]] = {}
     for source, target, _relation in edges:
         if source != target and source in result.positions and target in result.positions:
