@@ -230,6 +230,20 @@ def test_layered_by_call_depth(workspace_report: dict[str, Any]) -> None:
         assert all(b - a >= geometry.ROW - 0.1 for a, b in itertools.pairwise(ys)), ys
 
 
+def test_rows_sit_level_with_what_they_use() -> None:
+    report = _awkward_report()  # six runbooks, each using its own variable
+    edges = [(e["source"], e["target"], e["relation"]) for e in report["graph"]["edges"]]
+    result = geometry.layout(report["graph"]["nodes"], edges)
+    for name in _AWKWARD:
+        assert result.positions[f"runbook/{name}"][1] == result.positions[f"variable/{name}"][1]
+
+
+def test_isotonic() -> None:
+    assert geometry._isotonic([1.0, 2.0, 3.0]) == [1.0, 2.0, 3.0]
+    assert geometry._isotonic([3.0, 1.0, 2.0]) == [2.0, 2.0, 2.0]
+    assert geometry._isotonic([0.0, 4.0, 2.0, 5.0]) == [0.0, 3.0, 3.0, 5.0]
+
+
 def test_self_contained(workspace_report: dict[str, Any]) -> None:
     text = render(workspace_report)
     page = _Page(text)
