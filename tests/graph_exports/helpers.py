@@ -45,6 +45,7 @@ AWKWARD = [
     "##vso[task.complete result=Failed]",
     "#quot; entity",
     "%% not a comment",
+    '%%{init: {"theme": "dark"}}%%',
     "style:#1;",
     "end",
     "a --> b; c | d",

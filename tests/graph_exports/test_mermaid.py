@@ -77,6 +77,12 @@ def test_labels_read_back_as_the_names(tmp_path) -> None:
             assert _decode(detail) == f"<small>{node.detail}</small>"
 
 
+def test_no_name_makes_a_directive(tmp_path) -> None:
+    text = mermaid_report.render(awkward_report(tmp_path))
+    assert "%%{" not in text and "##vso[" not in text
+    assert '  %% variable/#37;#37;{init: {"theme": "dark"}}#37;#37;' in text
+
+
 def test_missing_unused_and_dashed_are_drawn() -> None:
     text = mermaid_report.render(workspace_report())
     ids = {}

@@ -81,8 +81,8 @@ def escape_text(text: str) -> str:
 
 
 def _comment(text: str) -> str:
-    """A ``%%`` comment ends at the line's end: nothing else in it matters."""
-    return " ".join(text.splitlines())
+    """A ``%%`` comment: one line, and no ``%%{`` (Mermaid reads a directive anywhere)."""
+    return " ".join(text.splitlines()).replace("%", "#37;")
 
 
 def render_diagram(drawing: Diagram, direction: str = "LR") -> str:
