@@ -30,8 +30,11 @@ demo: $(VENV)/.installed
 	@mkdir -p $(DEMO_OUT)
 	$(RA) check fixtures/demo --inventory fixtures/demo/infra --format json --exit-zero --output $(DEMO_OUT)/findings.json
 	$(RA) graph fixtures/demo --inventory fixtures/demo/infra --format json --output $(DEMO_OUT)/dependencies.json
+	$(RA) graph fixtures/demo --inventory fixtures/demo/infra --format html --output $(DEMO_OUT)/dependencies.html
+	$(RA) graph fixtures/demo --inventory fixtures/demo/infra --format markdown --output $(DEMO_OUT)/dependencies.md
+	$(RA) check fixtures/demo --inventory fixtures/demo/infra --format sarif --exit-zero --output $(DEMO_OUT)/findings.sarif
 	$(RA) inventory fixtures/demo/infra --format json --output $(DEMO_OUT)/inventory.json
-	@echo "wrote $(DEMO_OUT)/findings.json, dependencies.json and inventory.json"
+	@echo "wrote $(DEMO_OUT)/: findings.json, findings.sarif, dependencies.json, dependencies.html (open it in a browser), dependencies.md, inventory.json"
 	@echo
 	$(RA) check fixtures/demo --inventory fixtures/demo/infra --exit-zero
 
