@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from pathlib import Path
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -99,3 +100,30 @@ def encode(text: str, encoding: str) -> bytes:
         return text.encode("cp1252")
     except UnicodeEncodeError:
         return b"".join(_CP1252_HOLE_BYTES.get(ch) or ch.encode("cp1252") for ch in text)
+
+
+class JsonFileError(Exception):
+    """A JSON document the user named (a baseline, a saved report) cannot be read; the
+    message names the file (and line:column for bad JSON) and what to do."""
+
+
+def read_json_file(path: Path, remedy: str) -> tuple[object, str]:
+    """The parsed document at ``path`` and its text (a UTF-8 BOM is allowed). ``remedy``
+    ends every message: how to get a good file (``regenerate it with --write-baseline``).
+    A missing file raises :class:`FileNotFoundError`, which callers word for themselves."""
+    import json
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise JsonFileError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise JsonFileError(f"{path}: not UTF-8 text; {remedy}") from None
+    try:
+        return json.loads(text), text
+    except json.JSONDecodeError as exc:
+        raise JsonFileError(
+            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); {remedy}"
+        ) from None

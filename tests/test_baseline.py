@@ -168,7 +168,7 @@ def test_machine_formats_say_on_stderr_what_the_baseline_hid(repo: Path) -> None
     ("content", "message"),
     [
         (None, "baseline.json: baseline file not found; create it with `runbook-analyzer check"),
-        ("{not json", "baseline.json:1:2: the baseline is not valid JSON"),
+        ("{not json", "baseline.json:1:2: not valid JSON"),
         ('{"version": 1}', 'baseline.json: not a runbook-analyzer baseline (no "findings" list)'),
         ('{"version": 9, "findings": []}', "baseline format version 9 is not 1"),
         ('{"version": 1, "findings": [{"rule": 1}]}', "entry 1 needs the strings rule, path"),

@@ -289,7 +289,7 @@ def test_diff_ignores_case_changes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('{"version": ', "{path}:1:13: not JSON (Expecting value); save the old report with"),
+        ('{"version": ', "{path}:1:13: not valid JSON (Expecting value); save the old report with"),
         ("[1, 2]", "{path}: not a dependency report (the document is not an object); save"),
         ('{"version": 1}', '{path}: not a dependency report (no "runbooks" list); save'),
         (
@@ -297,7 +297,7 @@ def test_diff_ignores_case_changes(tmp_path: Path) -> None:
             "{path}: not a dependency report (runbooks[0] lacks name); save",
         ),
         ('{"version": 9}', "{path}: not a dependency report (version 9 is newer than"),
-        (b"\xff\xfe{", "{path}: not UTF-8 text; save it with `graph --format json`"),
+        (b"\xff\xfe{", "{path}: not UTF-8 text; save the old report with `graph --format json"),
     ],
 )
 def test_diff_bad_old_report(tmp_path: Path, content: str | bytes, message: str) -> None:

@@ -59,22 +59,17 @@ class Baseline:
     def load(cls, path: Path) -> Baseline:
         """The baseline at ``path``; a missing file is an error (a typo must not pass
         the gate by hiding nothing)."""
+        from analyzer.textio import JsonFileError, read_json_file
+
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            document, text = read_json_file(path, "regenerate it with --write-baseline")
         except FileNotFoundError:
             raise BaselineError(
                 f"{path}: baseline file not found; create it with "
                 f"`runbook-analyzer check --baseline {path} --write-baseline`"
             ) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BaselineError(f"{path}: cannot read the baseline: {exc}") from None
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise BaselineError(
-                f"{path}:{exc.lineno}:{exc.colno}: the baseline is not valid JSON ({exc.msg}); "
-                "regenerate it with --write-baseline"
-            ) from None
+        except JsonFileError as exc:
+            raise BaselineError(str(exc)) from None
         return cls(path, _entries(path, document, text))
 
     # ------------------------------------------------------------------ matching

@@ -29,19 +29,15 @@ class ReportError(Exception):
 
 def load_report(path: str) -> dict[str, Any]:
     """The dependency report saved at ``path``, checked for the keys the diff reads."""
+    from analyzer.textio import JsonFileError, read_json_file
+
+    remedy = "save the old report with `graph --format json --output FILE`"
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
+        report, _ = read_json_file(Path(path), remedy)
+    except FileNotFoundError as exc:
         raise ReportError(f"{path}: cannot read it: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ReportError(f"{path}: not UTF-8 text; save it with `graph --format json`") from None
-    try:
-        report = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReportError(
-            f"{path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); "
-            "save the old report with `graph --format json --output FILE`"
-        ) from None
+    except JsonFileError as exc:
+        raise ReportError(str(exc)) from None
     problem = _shape_problem(report)
     if problem:
         raise ReportError(
