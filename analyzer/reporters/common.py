@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from analyzer.model.diagnostic import Diagnostic
+from analyzer.model.diagnostic import Diagnostic, Related
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
 
@@ -32,3 +32,10 @@ def severity_counts(diagnostics: list[Diagnostic]) -> Counter[str]:
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def related_place(related: Related) -> str:
+    """``path:line:col`` of a related location (``path`` alone when it has no span)."""
+    if related.span is None:
+        return related.path
+    return f"{related.path}:{related.span.line}:{related.span.column}"

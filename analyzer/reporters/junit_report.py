@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from analyzer.reporters.ci import activity_label, located_message
+from analyzer.reporters.common import related_place
 from analyzer.reporters.text_report import summary
 
 if TYPE_CHECKING:
@@ -63,9 +64,7 @@ def _testcase(suite: ET.Element, diagnostic: Diagnostic) -> None:
     )
     details = [f"{_where(diagnostic)}: {diagnostic.code} {diagnostic.name} [{diagnostic.severity}]"]
     for related in diagnostic.related:
-        where = related.path
-        if related.span is not None:
-            where += f":{related.span.line}:{related.span.column}"
+        where = related_place(related)
         details.append(f"note: {related.message} ({where})")
     if diagnostic.help:
         details.append(f"help: {diagnostic.help}")

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from analyzer.reporters.ci import activity_label
-from analyzer.reporters.common import neutralise, plural, severity_counts, source_lines
+from analyzer.reporters.common import (
+    neutralise,
+    plural,
+    related_place,
+    severity_counts,
+    source_lines,
+)
 
 if TYPE_CHECKING:
     from analyzer.api import AnalysisResult
@@ -89,9 +95,7 @@ def render(
         # Notes line up with the snippet's gutter; without a snippet there is none to match.
         gutter = " " * (len(str(diagnostic.span.line)) if snippet and diagnostic.span else 1)
         for related in diagnostic.related:
-            where = related.path
-            if related.span is not None:
-                where += f":{related.span.line}:{related.span.column}"
+            where = related_place(related)
             out.append(f"{gutter} = note: {neutralise(related.message)} ({where})")
         if diagnostic.help:
             out.append(f"{gutter} = help: {neutralise(diagnostic.help)}")
