@@ -70,7 +70,7 @@ sarif-tools:
 	@if [ -f $(TOOLS)/.multitool-installed ]; then :; \
 	elif ! command -v npm >/dev/null 2>&1; then \
 		echo "sarif-tools: npm not found, the SARIF Multitool test will skip"; \
-	elif mkdir -p $(TOOLS) && npm install --prefix $(TOOLS) --no-save --no-audit --no-fund \
+	elif mkdir -p $(TOOLS) && timeout 600 npm install --prefix $(TOOLS) --no-save --no-audit --no-fund \
 			--fetch-retries=1 --loglevel=error $(MULTITOOL) >$(TOOLS)/npm.log 2>&1; then \
 		touch $(TOOLS)/.multitool-installed; echo "installed $(MULTITOOL) into $(TOOLS)"; \
 	else \
@@ -80,13 +80,14 @@ sarif-tools:
 # Debian's graphviz (`dot`, which tests/graph_exports parses our DOT with) and chromium (the
 # HTML report's browser test). Installed only as root with apt-get, quietly; elsewhere this
 # says so in one line and the build goes on (those tests then skip and name this target).
+# Every download has a time limit, so a registry that does not answer cannot hang CI.
 SYSTEM_TOOLS := graphviz chromium
 
 system-tools:
 	@if command -v dot >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
 		echo "system-tools: not root or no apt-get, $(SYSTEM_TOOLS) not installed; the Graphviz and Chromium tests will skip"; \
-	elif apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	elif timeout 300 apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq \
 			--no-install-recommends $(SYSTEM_TOOLS) >/dev/null 2>&1; then \
 		echo "installed $(SYSTEM_TOOLS) with apt-get"; \
 	else \
@@ -103,7 +104,7 @@ mermaid-tools:
 	@if [ -f $(MERMAID_TOOLS)/.installed ]; then :; \
 	elif ! command -v npm >/dev/null 2>&1; then \
 		echo "mermaid-tools: npm not found, the Mermaid syntax tests will skip"; \
-	elif mkdir -p $(MERMAID_TOOLS) && npm install --prefix $(MERMAID_TOOLS) --no-save --no-audit --no-fund \
+	elif mkdir -p $(MERMAID_TOOLS) && timeout 600 npm install --prefix $(MERMAID_TOOLS) --no-save --no-audit --no-fund \
 			--fetch-retries=1 --loglevel=error $(MERMAID_PACKAGES) >$(MERMAID_TOOLS)/npm.log 2>&1; then \
 		touch $(MERMAID_TOOLS)/.installed; echo "installed $(MERMAID_PACKAGES) into $(MERMAID_TOOLS)"; \
 	else \
