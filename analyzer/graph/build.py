@@ -56,6 +56,7 @@ def build_graph(workspace: Workspace) -> networkx.DiGraph:
         _add_inventory(graph, workspace, runbook_ids, asset_ids, typed)
     uses: dict[tuple[str, str], dict[str, Any]] = {}
     folded: dict[str, str] = {}  # a name repeats in many runbooks; fold it once
+    missing_verdicts: dict[tuple[str, str, str | None], bool] = {}
     for file, ref in workspace.references():
         name = ref.name.effective if ref.name else None
         if name is None or file.runbook is None:
@@ -66,7 +67,21 @@ def build_graph(workspace: Workspace) -> networkx.DiGraph:
         anode = asset_ids.get((ref.kind, key))
         if anode is None:
             anode = asset_ids[(ref.kind, key)] = asset_node(ref.kind, name)
-            graph[anode] = {"type": "asset", "kind": ref.kind, "name": name, "declared": False}
+            graph[anode] = {
+                "type": "asset",
+                "kind": ref.kind,
+                "name": name,
+                "declared": False,
+                "missing": False,
+            }
+        if not graph[anode]["declared"] and not graph[anode]["missing"]:
+            account = workspace.account_of(file)
+            verdict = missing_verdicts.get((ref.kind, key, account))
+            if verdict is None:
+                verdict = missing_verdicts[(ref.kind, key, account)] = _proven_missing(
+                    workspace, ref.kind, name, account
+                )
+            graph[anode]["missing"] = verdict
         pair = (runbook_ids[file.runbook.name.lower()], anode)
         edge = uses.get(pair)
         if edge is None:
@@ -119,6 +134,16 @@ def build_graph(workspace: Workspace) -> networkx.DiGraph:
     ordered.add_nodes_from((node, graph[node]) for node in sorted(graph))
     ordered.add_edges_from((s, t, edges[s, t]) for s, t in sorted(edges))
     return ordered
+
+
+def _proven_missing(workspace: Workspace, kind: str, name: str, account: str | None) -> bool:
+    """RB102's error: a source lists every asset of this kind for the account and nothing,
+    not even an unresolved declaration, can be this one. Only then do reports say
+    "missing"; an inventory that says nothing of the kind proves nothing."""
+    inventory = workspace.inventory
+    if inventory is None or inventory.lookup(kind, name, account):
+        return False
+    return bool(inventory.covers(kind, account)) and not inventory.possible(kind, name, account)
 
 
 #: Inventory kinds that become graph nodes, and the node-id prefix of each.

@@ -188,6 +188,15 @@ def _effective(reference: dict[str, Any]) -> str | None:
     return reference["name"] if reference["name"] is not None else reference["resolved"]
 
 
+def asset_missing(node: dict[str, Any], report: dict[str, Any]) -> bool:
+    """Whether an asset node is proven missing (the graph's ``missing``, decided as RB102
+    decides an error); a report saved before that attribute existed falls back to "not
+    declared while an inventory was checked"."""
+    if "missing" in node:
+        return bool(node["missing"])
+    return inventory_checked(report) and not node.get("declared", False)
+
+
 def inventory_checked(report: dict[str, Any]) -> bool:
     """Whether the report's names were checked against an inventory: without one nothing
     is declared, and "missing" would mark every asset."""

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from analyzer.graph.queries import (
-    inventory_checked,
+    asset_missing,
     node_index,
     node_key,
     report_graph,
@@ -106,12 +106,6 @@ def _runbook_detail(data: dict[str, Any]) -> tuple[str, bool]:
     return kind, False
 
 
-def _asset_missing(data: dict[str, Any], inventory_given: bool) -> bool:
-    if "missing" in data:
-        return bool(data["missing"])
-    return inventory_given and not data.get("declared", False)
-
-
 def _folders(report: dict[str, Any]) -> dict[str, str]:
     """Runbook node id → its folder below the folder every scanned runbook shares."""
     dirs = {
@@ -137,7 +131,6 @@ def diagram(report: dict[str, Any], graph: networkx.DiGraph | None = None) -> Di
     if graph is None:
         graph = report_graph(report)
     index = node_index(graph)
-    inventory_given = inventory_checked(report)
     unused_nodes = set(unused(graph))
     folders = _folders(report)
 
@@ -164,7 +157,7 @@ def diagram(report: dict[str, Any], graph: networkx.DiGraph | None = None) -> Di
             continue
         kind = data.get("kind") or kind_of or "asset"
         style = kind if kind in STYLES else "variable"
-        missing = kind_of == "asset" and _asset_missing(data, inventory_given)
+        missing = kind_of == "asset" and asset_missing(data, report)
         is_unused = node in unused_nodes
         detail = kind.replace("_", " ")
         if missing:

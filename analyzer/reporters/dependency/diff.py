@@ -158,7 +158,6 @@ def _dependencies(report: dict[str, Any]) -> dict[tuple[str, ...], dict[str, Any
 
 
 def _missing(report: dict[str, Any]) -> dict[tuple[str, ...], dict[str, Any]]:
-    checked = queries.inventory_checked(report)
     names = _node_names(report)
     users: dict[str, set[str]] = {}
     for edge in report["graph"]["edges"]:
@@ -170,7 +169,7 @@ def _missing(report: dict[str, Any]) -> dict[tuple[str, ...], dict[str, Any]]:
         if kind == "runbook":
             absent = bool(node.get("missing"))
         else:
-            absent = checked and kind in _LOOKUPS and not node.get("declared")
+            absent = kind in _LOOKUPS and queries.asset_missing(node, report)
         if absent:
             out[queries.node_key(kind, name)] = {
                 "kind": kind,

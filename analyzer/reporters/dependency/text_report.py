@@ -55,7 +55,7 @@ def render(report: dict[str, Any]) -> str:
             expressions = via.get((fold(runbook["name"]), asset["kind"], fold(asset["name"])))
             if expressions:
                 text += f" (from {', '.join(expressions)})"
-            if checked and not asset.get("declared"):
+            if queries.asset_missing(asset, report):
                 text += "  [missing]"
             items.append(text)
         for ref in sorted(
@@ -156,7 +156,7 @@ def _problems(
     sections: list[tuple[str, list[str]]] = []
     missing = []
     for node in sorted(nodes.values(), key=_by_name):
-        absent = node.get("missing") if _runbook(node) else checked and not node.get("declared")
+        absent = node.get("missing") if _runbook(node) else queries.asset_missing(node, report)
         if not absent or (not _runbook(node) and node.get("kind") not in _LOOKUPS):
             continue
         users = sorted(
