@@ -12,12 +12,11 @@ lines: its finding is at line 1 and the description names the activity.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from analyzer.engine.fingerprints import SourceLines, fingerprints
-from analyzer.reporters.ci import located_message, log_safe_json
+from analyzer.reporters.ci import json_document, located_message
 
 if TYPE_CHECKING:
     from analyzer.api import AnalysisResult
@@ -47,4 +46,4 @@ def render(
 ) -> str:
     prints = fingerprints(diagnostics, SourceLines(result.files))
     issues = [issue(d, p) for d, p in zip(diagnostics, prints, strict=True)]
-    return log_safe_json(json.dumps(issues, indent=2, ensure_ascii=False)) + "\n"
+    return json_document(issues)

@@ -6,12 +6,11 @@ exclusive end); graphical runbooks have ``line: null`` and the activity instead.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from analyzer import __version__
-from analyzer.reporters.ci import log_safe_json
+from analyzer.reporters.ci import json_document
 from analyzer.reporters.common import severity_counts
 
 if TYPE_CHECKING:
@@ -94,4 +93,4 @@ def render(
         "diagnostics": [diagnostic_dict(d) for d in diagnostics],
     }
     # Printed into CI logs: no ``##vso[`` a runbook's names could smuggle in (same values).
-    return log_safe_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
+    return json_document(document)

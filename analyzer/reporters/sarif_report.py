@@ -34,7 +34,6 @@ nor warnings on this output (tests/reporters/test_multitool.py).
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,7 +42,7 @@ from urllib.parse import quote
 
 from analyzer import PROJECT_URL, __version__
 from analyzer.engine.fingerprints import FINGERPRINT_VERSION, SourceLines, fingerprints
-from analyzer.reporters.ci import located_message, log_safe_json
+from analyzer.reporters.ci import json_document, located_message
 
 if TYPE_CHECKING:
     from analyzer.api import AnalysisResult
@@ -98,7 +97,7 @@ def render(
         ],
     }
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return log_safe_json(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
+    return json_document(log)
 
 
 # ---------------------------------------------------------------------------- rules

@@ -238,3 +238,26 @@ def test_statistics_most_frequent_first_ties_by_code() -> None:
 def test_statistics_without_findings() -> None:
     assert render_statistics([], "text") == "No findings.\n"
     assert render_statistics([], "json") == "[]\n"
+
+
+# ------------------------------------------------------------------ json_document
+def test_json_document_writes_the_standard_library_layout() -> None:
+    import json
+
+    from analyzer.reporters.ci import json_document
+
+    document = {
+        "é 日本 😀": ["a\u2028b", "tab\there", 'quote " and \\', None, True, 0, -3],
+        "nested": {"empty": {}, "list": [], "ctl": "\x01\x1f"},
+    }
+    expected = json.dumps(document, indent=2, ensure_ascii=False)
+    assert json_document(document) == expected + "\n"
+
+
+def test_json_document_falls_back_where_orjson_refuses() -> None:
+    import json
+
+    from analyzer.reporters.ci import json_document
+
+    document = {"lone": "\ud800", "big": 2**70}
+    assert json_document(document) == json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -9,7 +9,6 @@ re-cased name is no change. Rendered as text, Markdown (to post on the pull requ
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -216,9 +215,9 @@ def _where(entry: dict[str, Any]) -> dict[str, Any]:
 # ------------------------------------------------------------------- render
 def render(diff: dict[str, Any], output_format: str) -> str:
     if output_format == "json":
-        from analyzer.reporters.ci import log_safe_json
+        from analyzer.reporters.ci import json_document
 
-        return log_safe_json(json.dumps(diff, indent=2, ensure_ascii=False)) + "\n"
+        return json_document(diff)
     if output_format == "markdown":
         return _markdown(diff)
     return _text(diff)

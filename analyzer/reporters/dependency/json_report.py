@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from analyzer.reporters.ci import log_safe_json
+from analyzer.reporters.ci import json_document
 
 
 def render(report: dict[str, Any]) -> str:
     # Printed into CI logs: no ``##vso[`` a runbook's names could smuggle in (same values).
-    return log_safe_json(json.dumps(report, indent=2, ensure_ascii=False)) + "\n"
+    return json_document(report)
