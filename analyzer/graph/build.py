@@ -57,6 +57,7 @@ def build_graph(workspace: Workspace) -> networkx.DiGraph:
     uses: dict[tuple[str, str], dict[str, Any]] = {}
     folded: dict[str, str] = {}  # a name repeats in many runbooks; fold it once
     missing_verdicts: dict[tuple[str, str, str | None], bool] = {}
+    checks_missing = workspace.inventory is not None  # without one nothing is proven missing
     for file, ref in workspace.references():
         name = ref.name.effective if ref.name else None
         if name is None or file.runbook is None:
@@ -74,7 +75,7 @@ def build_graph(workspace: Workspace) -> networkx.DiGraph:
                 "declared": False,
                 "missing": False,
             }
-        if not graph[anode]["declared"] and not graph[anode]["missing"]:
+        if checks_missing and not graph[anode]["declared"] and not graph[anode]["missing"]:
             account = workspace.account_of(file)
             verdict = missing_verdicts.get((ref.kind, key, account))
             if verdict is None:
