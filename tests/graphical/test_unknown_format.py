@@ -14,10 +14,8 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from analyzer.api import analyze
-from analyzer.cli import main
 from analyzer.config import Config
 from analyzer.engine.registry import load_rules
 from tests.conftest import samples_missing
@@ -32,6 +30,7 @@ from tests.graphical.builder import (
     payload,
 )
 from tests.graphical.make_fixtures import FOLDER, MODEL_74, identity_spec
+from tests.test_cli import invoke
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "graphrunbook"
 #: What the identity runbook of make_fixtures needs, and nothing else: a complete inventory.
@@ -47,13 +46,7 @@ INVENTORY = {
 
 
 def _run(args: list[str], cwd: Path) -> tuple[int, str]:
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(main, args, catch_exceptions=False)
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.output
+    return invoke(args, cwd)
 
 
 def _analyze(folder: Path, *, inventory: bool = False, select: tuple[str, ...] = ()):

@@ -4,15 +4,12 @@ SARIF schema, and the reporter fixture workspace."""
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
-
-from analyzer.cli import main
 from tests.conftest import FIXTURES, ROOT
+from tests.test_cli import invoke_streams
 
 REPORTERS = FIXTURES / "reporters"
 #: Every location shape: PowerShell (a path with a space and non-ASCII letters), Python,
@@ -27,13 +24,8 @@ SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 
 def invoke(args: list[str], cwd: Path) -> tuple[int, str]:
     """``runbook-analyzer ARGS`` from ``cwd``: exit code and standard output."""
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(main, args, catch_exceptions=False)
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.stdout
+    code, output, _ = invoke_streams(args, cwd)
+    return code, output
 
 
 @cache
